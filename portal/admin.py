@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from mptt.admin import DraggableMPTTAdmin
+
+from .models import Organisation, Staff
+from .permissions import acts_for, is_county_office, staff_of
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(DraggableMPTTAdmin):
+    list_display = ("tree_actions", "indented_title", "kind", "credit_code", "phone", "is_disclosure_body")
+    list_display_links = ("indented_title",)
+    list_filter = ("kind", "is_disclosure_body")
+    search_fields = ("name", "short_name", "credit_code")
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "kind", "parent", "sequence", "is_disclosure_body")}),
+        ("政府信息公开工作机构", {"fields": ("credit_code", "address", "postcode", "phone", "email", "office_hours")}),
+    )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if is_county_office(request.user):
+            return qs
+        staff = staff_of(request.user)
+        return qs.filter(pk=staff.organisation_id) if staff else qs.none()
+
+    def has_module_permission(self, request):
+        return staff_of(request.user) is not None or request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        # A clerk keeps their own organisation's contact data (shown in its 指南) current.
+        if is_county_office(request.user):
+            return True
+        staff = staff_of(request.user)
+        return staff is not None and staff.is_clerk and (obj is None or acts_for(request.user, obj))
+
+    def has_add_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_county_office(request.user):
+            return ()
+        return ("name", "short_name", "kind", "parent", "sequence", "is_disclosure_body", "credit_code")
+
+
+class StaffInline(admin.StackedInline):
+    model = Staff
+    can_delete = True
+    verbose_name_plural = "所属机构和角色"
+    autocomplete_fields = ("organisation",)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = (StaffInline,)
+    list_display = ("username", "last_name", "first_name", "staff_organisation", "is_staff", "is_superuser")
+    list_select_related = ("staff__organisation",)
+    list_filter = ("is_staff", "is_superuser", "staff__organisation")
+
+    @admin.display(description="所属机构")
+    def staff_organisation(self, user):
+        staff = getattr(user, "staff", None)
+        return staff.organisation.display_name if staff else "—"

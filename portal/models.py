@@ -1,0 +1,122 @@
+"""The county's organisations and the staff who act for them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from mptt.models import MPTTModel, TreeForeignKey
+
+# GB 32100-2015: the 31 characters a unified social credit code may use, and the weights
+# of its first 17 positions for the check character.
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_char(first17):
+    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value):
+    code = value.strip().upper()
+    if len(code) != 18 or any(c not in CREDIT_CODE_CHARS for c in code):
+        raise ValidationError("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）", code="credit_code_shape")
+    if credit_code_check_char(code[:17]) != code[17]:
+        raise ValidationError("统一社会信用代码校验位不正确，请核对", code="credit_code_check")
+
+
+class Organisation(MPTTModel):
+    class Kind(models.TextChoices):
+        COUNTY_GOVERNMENT = "county_government", "县人民政府"
+        DEPARTMENT = "department", "县政府部门"
+        TOWNSHIP = "township", "乡镇"
+        SUBDISTRICT = "subdistrict", "街道"
+        VILLAGE = "village", "村民委员会"
+        RESIDENTS = "residents", "居民委员会"
+
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    parent = TreeForeignKey(
+        "self", verbose_name="上级", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    sequence = models.PositiveIntegerField("排序", default=0)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code],
+        help_text="用于生成索引号",
+    )
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    office_hours = models.CharField("办公时间", max_length=200, blank=True)
+    is_disclosure_body = models.BooleanField(
+        "政府信息公开主体", default=True, help_text="依法负有政府信息公开职责、单独编制目录和年度报告的机关"
+    )
+
+    class MPTTMeta:
+        order_insertion_by = ["sequence", "name"]
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="organisation_name_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="organisation_credit_code_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        if self.kind == self.Kind.COUNTY_GOVERNMENT and self.parent_id:
+            raise ValidationError({"parent": "县人民政府是机构树的根，不能有上级"})
+        if self.kind != self.Kind.COUNTY_GOVERNMENT and not self.parent_id:
+            raise ValidationError({"parent": "请选择上级机构"})
+        if self.kind in (self.Kind.VILLAGE, self.Kind.RESIDENTS) and self.parent_id:
+            if self.parent.kind not in (self.Kind.TOWNSHIP, self.Kind.SUBDISTRICT):
+                raise ValidationError({"parent": "村（居）民委员会的上级应为乡镇或街道"})
+        if self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
+
+
+class Staff(models.Model):
+    """A user who acts for exactly one organisation, in one or more roles."""
+
+    class Role(models.TextChoices):
+        CLERK = "clerk", "发布员"
+        REVIEWER = "reviewer", "审核员"
+        COUNTY_OFFICE = "county_office", "县政府办公室"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="staff")
+    organisation = models.ForeignKey(Organisation, verbose_name="所属机构", on_delete=models.PROTECT, related_name="staff")
+    is_clerk = models.BooleanField("发布员", default=False, help_text="编制目录、发布信息、登记办理申请")
+    is_reviewer = models.BooleanField("审核员", default=False, help_text="本单位政务公开科室：初审目录和信息")
+    is_county_office = models.BooleanField("县政府办公室", default=False, help_text="复核各单位目录，全县监督")
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_clerk=True) | Q(is_reviewer=True) | Q(is_county_office=True),
+                name="staff_has_a_role",
+                violation_error_message="请至少选择一个角色",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username}（{self.organisation.display_name}）"
+
+    def has_role(self, role):
+        return getattr(self, f"is_{role}")
+
+    @property
+    def roles(self):
+        return [role for role in self.Role if self.has_role(role)]

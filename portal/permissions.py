@@ -1,0 +1,30 @@
+"""Who may act for which organisation. Other apps build their rules on these."""
+
+from .models import Staff
+
+
+def staff_of(user):
+    """The user's Staff record, or None for citizens, anonymous users and plain superusers."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.staff
+    except Staff.DoesNotExist:
+        return None
+
+
+def has_role(user, role):
+    staff = staff_of(user)
+    return staff is not None and staff.has_role(role)
+
+
+def is_county_office(user):
+    return user.is_superuser or has_role(user, Staff.Role.COUNTY_OFFICE)
+
+
+def acts_for(user, organisation):
+    """True when the user belongs to `organisation` (superusers act for all)."""
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    return staff is not None and staff.organisation_id == organisation.pk

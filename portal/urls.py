@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+admin.site.site_header = "政府信息公开管理后台"
+admin.site.site_title = "政府信息公开管理后台"
+admin.site.index_title = "工作台"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("xxgk/", views.column, name="column"),
+    path("xxgk/org/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("search/", views.search, name="search"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "portal.views.server_error"

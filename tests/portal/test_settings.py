@@ -1,0 +1,73 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings import parse_database_url
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_default_database_is_sqlite_under_var(tmp_path):
+    config = parse_database_url("", var_dir=tmp_path)
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "portal.sqlite3")
+
+
+def test_postgres_url_uses_the_postgresql_backend(tmp_path):
+    config = parse_database_url("postgres://portal:secret@db.internal:5433/county", var_dir=tmp_path)
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.internal", 5433, "county", "portal")
+
+
+@pytest.mark.parametrize("url", ["mysql://x@h/db", "not a url", "postgres://localhost", "postgres://u@h:notaport/db"])
+def test_bad_database_url_is_refused_naming_the_variable(url, tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        parse_database_url(url, var_dir=tmp_path)
+
+
+def run_manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY")}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_wrong_database_url_fails_at_start_with_one_clear_line(tmp_path):
+    result = run_manage("check", DEBUG="1", DATABASE_URL="mysql://root@localhost/portal", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0]
+
+
+def test_secret_key_is_required_when_debug_is_off(tmp_path):
+    result = run_manage("check", DEBUG="0", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_local_secret_key_is_generated_once_and_kept(tmp_path):
+    first = run_manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", DEBUG="1", VAR_DIR=str(tmp_path))
+    second = run_manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", DEBUG="1", VAR_DIR=str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == second.stdout.strip() == (tmp_path / "secret_key").read_text().strip()
+    assert len(first.stdout.strip()) >= 50
+
+
+def test_deploy_check_is_clean_with_debug_off(tmp_path):
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="x7!" * 20 + "production-like-key", ALLOWED_HOSTS="xxgk.example.gov.cn", VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_site_speaks_chinese_in_shanghai_time():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
