@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,6 +10,7 @@ admin.site.index_title = "工作台"
 urlpatterns = [
     path("", views.home, name="home"),
     path("xxgk/", views.column, name="column"),
+    path("xxgk/catalogue/", include("catalog.urls")),
     path("xxgk/org/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),

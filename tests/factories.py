@@ -30,3 +30,66 @@ def make_staff(username, organisation, *roles):
         assign_role(user, organisation, Staff.Role(role))
     user.refresh_from_db()
     return user
+
+
+# ---------------------------------------------------------------- catalogues
+
+ELEMENTS = {
+    "content": "办理依据、申请材料、办理流程、办理时限",
+    "basis": "《中华人民共和国户口登记条例》",
+    "deadline": "信息形成或变更之日起20个工作日内",
+    "owner": "县级公安机关",
+    "channels": ["website", "service_centre"],
+    "audience": "public",
+    "method": "proactive",
+    "level_county": True,
+    "level_township": False,
+}
+
+
+def make_domain(name="户籍管理", slug="household-registration", order=22):
+    from catalog.models import Domain
+
+    return Domain.objects.create(name=name, slug=slug, order=order)
+
+
+def add_items(catalogue, tree):
+    """tree: {一级事项 name: [二级事项 name, ...]}; 二级事项 get ELEMENTS with their name in content."""
+    from catalog.models import CatalogueItem
+
+    for top_name, children in tree.items():
+        top = CatalogueItem.objects.create(catalogue=catalogue, name=top_name)
+        for child in children:
+            CatalogueItem.objects.create(
+                catalogue=catalogue, parent=top, name=child, **{**ELEMENTS, "content": f"{child}：{ELEMENTS['content']}"}
+            )
+    return catalogue
+
+
+GUIDELINE_TREE = {"户口登记": ["出生登记", "死亡注销"], "户口迁移": ["迁入登记", "迁出登记"], "居民身份证管理": ["居民身份证申领"]}
+
+
+def make_guideline(domain, tree=GUIDELINE_TREE):
+    from catalog.models import Catalogue
+
+    guideline = Catalogue.objects.create(domain=domain, is_guideline=True, state=Catalogue.State.PUBLISHED)
+    add_items(guideline, tree)
+    last = guideline.items.get(name="居民身份证申领")
+    last.level_township = True
+    last.save()
+    return guideline
+
+
+def make_published_catalogue(organisation, domain, *, clerk, reviewer, county_reviewer, tree=None):
+    """An organisation's catalogue taken from the domain's guideline and taken through the whole review."""
+    from catalog import workflow
+    from catalog.models import Catalogue
+
+    guideline = Catalogue.objects.get(domain=domain, is_guideline=True)
+    chosen = guideline.items.filter(parent__isnull=False)
+    if tree is not None:
+        chosen = chosen.filter(name__in=[name for names in tree.values() for name in names])
+    catalogue = workflow.start_catalogue(organisation, domain, by=clerk, guideline_items=chosen)
+    workflow.submit(catalogue, by=clerk)
+    workflow.first_review(catalogue, by=reviewer)
+    return workflow.approve(catalogue, by=county_reviewer)

@@ -1,0 +1,324 @@
+"""Catalogues as the Excel tables counties use: a title row, two header rows, one row per 二级事项,
+一级事项 merged down, √ in the check columns, channels as "■政府网站 □政府公报 …"."""
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .models import Audience, Channel, Method
+from .selectors import rows_by_top_item
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+CHECK = "√"
+
+# (key, column title as printed, sub-title) in the order of the national tables.
+COLUMNS = [
+    ("sequence", "序号", ""),
+    ("top_name", "公开事项", "一级事项"),
+    ("sub_name", "公开事项", "二级事项"),
+    ("content", "公开内容（要素）", ""),
+    ("basis", "公开依据", ""),
+    ("deadline", "公开时限", ""),
+    ("owner", "公开主体", ""),
+    ("channels", "公开渠道和载体", ""),
+    ("audience_public", "公开对象", "全社会"),
+    ("audience_specific", "公开对象", "特定群体"),
+    ("method_proactive", "公开方式", "主动"),
+    ("method_on_request", "公开方式", "依申请"),
+    ("level_county", "公开层级", "县级"),
+    ("level_township", "公开层级", "乡级"),
+]
+COLUMN_LABELS = {key: (f"{title}-{sub}" if sub and title != "公开事项" else (sub or title)) for key, title, sub in COLUMNS}
+TEXT_ELEMENTS = ("content", "basis", "deadline", "owner")
+WIDTHS = {"sequence": 6, "top_name": 14, "sub_name": 16, "content": 30, "basis": 30, "deadline": 18, "owner": 14, "channels": 26}
+
+
+def normalise(text):
+    """Full-width to half-width, no white space: how header texts and channel names are compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def clean_text(value):
+    return unicodedata.normalize("NFC", str(value)).strip() if value is not None else ""
+
+
+CHANNEL_ALIASES = {normalise(label): value for value, label in Channel.choices}
+CHANNEL_ALIASES.update({
+    normalise("政务新媒体"): Channel.NEW_MEDIA,
+    normalise("村(居)公示栏"): Channel.NOTICE_BOARD,
+    normalise("村（居）公示栏"): Channel.NOTICE_BOARD,
+    normalise("政务公开栏"): Channel.NOTICE_BOARD,
+    normalise("社区/企事业单位/村公示栏"): Channel.NOTICE_BOARD,
+})
+CHOSEN_MARKS = "■☑√✓✔"
+BOX_MARKS = CHOSEN_MARKS + "□☐"
+UNCHECKED = {"", "□", "☐", "×", "✗", "否", "0", "n", "no", "false", "-", "—", "/"}
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_catalogue(catalogue):
+    """The catalogue as .xlsx bytes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = catalogue.domain.name[:31]
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    last = get_column_letter(len(COLUMNS))
+
+    ws.append([catalogue.title] + [None] * (len(COLUMNS) - 1))
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font = Font(size=16, bold=True)
+    ws["A1"].alignment = centre
+    ws.append([title for _, title, _ in COLUMNS])
+    ws.append([sub for _, _, sub in COLUMNS])
+    for col, (key, title, sub) in enumerate(COLUMNS, start=1):
+        if not sub:
+            ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(key, 8)
+    for start, end in ((2, 3), (9, 10), (11, 12), (13, 14)):
+        ws.merge_cells(start_row=2, start_column=start, end_row=2, end_column=end)
+
+    sequence = 0
+    for top, rows in rows_by_top_item(catalogue):
+        first_row = ws.max_row + 1
+        for item in rows:
+            sequence += 1
+            ws.append(_export_row(sequence, top, item))
+        if len(rows) > 1:
+            ws.merge_cells(start_row=first_row, start_column=2, end_row=ws.max_row, end_column=2)
+
+    for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=len(COLUMNS)):
+        for cell in row:
+            cell.border = border
+            cell.alignment = centre if cell.row <= 3 or cell.column in (1, 2, 3) or cell.column > 8 else wrap
+            if cell.row <= 3:
+                cell.font = Font(bold=True)
+    ws.freeze_panes = "A4"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _export_row(sequence, top, item):
+    mark = lambda on: CHECK if on else None  # noqa: E731
+    channels = " ".join(("■" if value in item.channels else "□") + label for value, label in Channel.choices)
+    return [
+        sequence,
+        top.name,
+        item.name if item is not top else None,
+        item.content,
+        item.basis,
+        item.deadline,
+        item.owner,
+        channels,
+        mark(item.audience == Audience.PUBLIC),
+        mark(item.audience == Audience.SPECIFIC),
+        mark(item.method == Method.PROACTIVE),
+        mark(item.method == Method.ON_REQUEST),
+        mark(item.level_county),
+        mark(item.level_township),
+    ]
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class ImportProblem:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"第{self.row}行" if self.row else "表格"
+        if self.column:
+            where += f"「{self.column}」"
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class ParsedItem:
+    name: str
+    row: int
+    elements: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedCatalogue:
+    title: str = ""
+    items: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    @property
+    def item_count(self):
+        return sum(1 + len(item.children) for item in self.items)
+
+
+class ExcelRefused(Exception):
+    """The upload is not something we read at all (not .xlsx, too large)."""
+
+
+def read_workbook(data):
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ExcelRefused("文件超过10MB，请删除无关的工作表或图片后再导入")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ExcelRefused("这是旧版 .xls 文件，请在Excel或WPS中另存为 .xlsx 格式后再导入")
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError):
+        raise ExcelRefused("文件不是有效的Excel文件（.xlsx），无法读取") from None
+
+
+def parse_catalogue(data, *, domain):
+    """Read a catalogue table. Raises ExcelRefused for files we cannot read at all; otherwise returns
+    a ParsedCatalogue whose `problems` lists every row and column that is wrong."""
+    ws = read_workbook(data).worksheets[0]
+    result = ParsedCatalogue()
+    grid = _grid_with_merges_filled(ws)
+    header_row = next(
+        (r for r in range(min(len(grid), 15)) if any(normalise(v) in ("序号", "公开事项") for v in grid[r])), None
+    )
+    if header_row is None or header_row + 1 >= len(grid):
+        result.problems.append(ImportProblem(None, "", "未找到表头（应有“序号”“公开事项”等列），请使用标准目录模板"))
+        return result
+    for r in range(header_row):
+        title = clean_text(next((v for v in grid[r] if v), ""))
+        if title:
+            result.title = title
+    if result.title and "领域" in result.title and normalise(domain.name) not in normalise(result.title):
+        result.problems.append(
+            ImportProblem(header_row, "标题", f"表格标题“{result.title}”与所选领域“{domain.name}”不一致")
+        )
+    columns = _map_columns(grid[header_row], grid[header_row + 1])
+    missing = [COLUMN_LABELS[key] for key, _, _ in COLUMNS if key != "sequence" and key not in columns]
+    if missing:
+        result.problems.append(ImportProblem(header_row + 1, "", f"缺少列：{'、'.join(missing)}"))
+        return result
+
+    tops = {}
+    for index in range(header_row + 2, len(grid)):
+        values = {key: grid[index][col] if col < len(grid[index]) else None for key, col in columns.items()}
+        if all(clean_text(values[key]) == "" for key in columns if key != "sequence"):
+            continue
+        _parse_row(index + 1, values, tops, result)
+    result.items = list(tops.values())
+    for top in result.items:
+        if top.children and top.elements.get("_own_row"):
+            result.problems.append(ImportProblem(top.row, "二级事项", f"一级事项“{top.name}”已有二级事项，不能再单独成行"))
+        top.elements.pop("_own_row", None)
+    if not result.items and not result.problems:
+        result.problems.append(ImportProblem(None, "", "表格中没有任何公开事项"))
+    return result
+
+
+def _grid_with_merges_filled(ws):
+    grid = [list(row) for row in ws.iter_rows(values_only=True)]
+    for merged in ws.merged_cells.ranges:
+        value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else None
+        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
+                grid[r][c] = value
+    return grid
+
+
+def _map_columns(titles, subtitles):
+    wanted = {}
+    for key, title, sub in COLUMNS:
+        wanted[(normalise(title), normalise(sub))] = key
+    columns = {}
+    for col, (title, sub) in enumerate(zip(titles, subtitles)):
+        title, sub = normalise(title), normalise(sub)
+        if title == sub:  # a single-row header merged down over both rows
+            sub = ""
+        title = {"公开内容": "公开内容(要素)", "公开渠道": "公开渠道和载体", "公开渠道及载体": "公开渠道和载体"}.get(title, title)
+        sub = {"乡镇级": "乡级", "乡(镇)级": "乡级", "乡(镇、街道)级": "乡级"}.get(sub, sub)
+        key = wanted.get((title, sub))
+        if key and key not in columns:
+            columns[key] = col
+    return columns
+
+
+def _is_checked(value):
+    return normalise(value).lower() not in UNCHECKED
+
+
+def parse_channels(value):
+    """Channel values from "■政府网站 □两微一端 …" or a plain list "政府网站、政务服务中心"; raises
+    ValueError naming the first unknown channel."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    if any(mark in text for mark in BOX_MARKS):
+        pairs = re.findall(rf"([{BOX_MARKS}])([^{BOX_MARKS}]+)", text)
+        names = [name for mark, name in pairs if mark in CHOSEN_MARKS]
+    else:
+        names = re.split(r"[、,，;；\s]+", text)
+    chosen = []
+    for name in names:
+        key = normalise(name).strip("、,，;；")
+        if not key:
+            continue
+        if key not in CHANNEL_ALIASES:
+            raise ValueError(name.strip())
+        if CHANNEL_ALIASES[key] not in chosen:
+            chosen.append(CHANNEL_ALIASES[key])
+    return [value for value in Channel.values if value in chosen]
+
+
+def _one_of(row, values, checks, group, result):
+    chosen = [value for key, value in checks if _is_checked(values[key])]
+    names = "”或“".join(COLUMN_LABELS[key].split("-")[1] for key, _ in checks)
+    if len(chosen) != 1:
+        message = f"请在“{names}”中勾选一项" if not chosen else f"“{names}”只能勾选一项"
+        result.problems.append(ImportProblem(row, group, message))
+        return ""
+    return chosen[0]
+
+
+def _parse_row(row, values, tops, result):
+    top_name, sub_name = clean_text(values["top_name"]), clean_text(values["sub_name"])
+    if not top_name:
+        result.problems.append(ImportProblem(row, "一级事项", f"二级事项“{sub_name}”没有所属的一级事项"))
+        return
+    elements = {}
+    for key in TEXT_ELEMENTS:
+        elements[key] = clean_text(values[key])
+        if not elements[key]:
+            result.problems.append(ImportProblem(row, COLUMN_LABELS[key], "不能为空"))
+    try:
+        elements["channels"] = parse_channels(values["channels"])
+        if not elements["channels"]:
+            result.problems.append(ImportProblem(row, "公开渠道和载体", "请至少选择一个公开渠道"))
+    except ValueError as exc:
+        result.problems.append(
+            ImportProblem(row, "公开渠道和载体", f"未知的公开渠道“{exc}”，可选：{'、'.join(Channel.labels)}")
+        )
+    elements["audience"] = _one_of(
+        row, values, [("audience_public", Audience.PUBLIC), ("audience_specific", Audience.SPECIFIC)], "公开对象", result
+    )
+    elements["method"] = _one_of(
+        row, values, [("method_proactive", Method.PROACTIVE), ("method_on_request", Method.ON_REQUEST)], "公开方式", result
+    )
+    elements["level_county"] = _is_checked(values["level_county"])
+    elements["level_township"] = _is_checked(values["level_township"])
+    if not (elements["level_county"] or elements["level_township"]):
+        result.problems.append(ImportProblem(row, "公开层级", "请至少勾选“县级”或“乡级”之一"))
+
+    top = tops.setdefault(top_name, ParsedItem(name=top_name, row=row))
+    if not sub_name:
+        top.elements = {**elements, "_own_row": True}
+        return
+    if any(child.name == sub_name for child in top.children):
+        result.problems.append(ImportProblem(row, "二级事项", f"一级事项“{top_name}”下已有同名二级事项“{sub_name}”"))
+        return
+    top.children.append(ParsedItem(name=sub_name, row=row, elements=elements))

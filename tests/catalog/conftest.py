@@ -1,0 +1,20 @@
+import pytest
+
+from tests.factories import make_domain, make_guideline, make_published_catalogue
+
+
+@pytest.fixture
+def domain(db):
+    return make_domain()
+
+
+@pytest.fixture
+def guideline(domain):
+    return make_guideline(domain)
+
+
+@pytest.fixture
+def published(guideline, domain, gongan, gongan_clerk, gongan_reviewer, county_reviewer):
+    return make_published_catalogue(
+        gongan, domain, clerk=gongan_clerk, reviewer=gongan_reviewer, county_reviewer=county_reviewer
+    )
