@@ -193,13 +193,14 @@ def parse_catalogue(data, *, domain):
     if header_row is None or header_row + 1 >= len(grid):
         result.problems.append(ImportProblem(None, "", "未找到表头（应有“序号”“公开事项”等列），请使用标准目录模板"))
         return result
+    title_row = None
     for r in range(header_row):
         title = clean_text(next((v for v in grid[r] if v), ""))
         if title:
-            result.title = title
+            result.title, title_row = title, r + 1
     if result.title and "领域" in result.title and normalise(domain.name) not in normalise(result.title):
         result.problems.append(
-            ImportProblem(header_row, "标题", f"表格标题“{result.title}”与所选领域“{domain.name}”不一致")
+            ImportProblem(title_row, "标题", f"表格标题“{result.title}”与所选领域“{domain.name}”不一致")
         )
     columns = _map_columns(grid[header_row], grid[header_row + 1])
     missing = [COLUMN_LABELS[key] for key, _, _ in COLUMNS if key != "sequence" and key not in columns]
@@ -238,8 +239,12 @@ def _map_columns(titles, subtitles):
     for key, title, sub in COLUMNS:
         wanted[(normalise(title), normalise(sub))] = key
     columns = {}
+    previous_title = ""
     for col, (title, sub) in enumerate(zip(titles, subtitles)):
         title, sub = normalise(title), normalise(sub)
+        if not title and sub:  # a group title written once, not merged across its sub-columns
+            title = previous_title
+        previous_title = title
         if title == sub:  # a single-row header merged down over both rows
             sub = ""
         title = {"公开内容": "公开内容(要素)", "公开渠道": "公开渠道和载体", "公开渠道及载体": "公开渠道和载体"}.get(title, title)

@@ -17,7 +17,7 @@ class WorkflowError(Exception):
 
 
 def _locked(catalogue):
-    return Catalogue.objects.select_for_update().select_related("organisation", "domain").get(pk=catalogue.pk)
+    return Catalogue.objects.select_for_update(of=("self",)).select_related("organisation", "domain").get(pk=catalogue.pk)
 
 
 def _record(catalogue, action, from_state, *, by, comment=""):

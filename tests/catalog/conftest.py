@@ -18,3 +18,12 @@ def published(guideline, domain, gongan, gongan_clerk, gongan_reviewer, county_r
     return make_published_catalogue(
         gongan, domain, clerk=gongan_clerk, reviewer=gongan_reviewer, county_reviewer=county_reviewer
     )
+
+
+@pytest.fixture
+def published_other_domain(gongan, gongan_clerk, gongan_reviewer, county_reviewer):
+    other = make_domain(name="社会救助", slug="social-assistance", order=20)
+    make_guideline(other)
+    return make_published_catalogue(
+        gongan, other, clerk=gongan_clerk, reviewer=gongan_reviewer, county_reviewer=county_reviewer
+    )
