@@ -1,7 +1,7 @@
 """Who may see and do what with catalogues. Views, the admin and the API ask here."""
 
 from portal.models import Staff
-from portal.permissions import acts_for, is_county_office, staff_of
+from portal.permissions import has_role_in, is_county_office, staff_of
 
 from .models import Catalogue
 
@@ -26,18 +26,12 @@ def visible_catalogues(user):
 def _has_role_for(user, catalogue, role):
     if catalogue.is_guideline:
         return user.is_superuser
-    if user.is_superuser:
-        return True
-    staff = staff_of(user)
-    return staff is not None and staff.has_role(role) and acts_for(user, catalogue.organisation)
+    return has_role_in(user, catalogue.organisation, role)
 
 
 def can_compile(user, organisation):
     """Clerks compile their own organisation's catalogues."""
-    if user.is_superuser:
-        return True
-    staff = staff_of(user)
-    return staff is not None and staff.is_clerk and staff.organisation_id == organisation.pk
+    return has_role_in(user, organisation, Staff.Role.CLERK)
 
 
 def can_edit_catalogue(user, catalogue):

@@ -28,3 +28,16 @@ def acts_for(user, organisation):
         return True
     staff = staff_of(user)
     return staff is not None and staff.organisation_id == organisation.pk
+
+
+def has_role_in(user, organisation, *roles):
+    """True when the user holds one of `roles` in `organisation` (superusers hold every role everywhere)."""
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    return (
+        staff is not None
+        and organisation is not None
+        and staff.organisation_id == organisation.pk
+        and any(staff.has_role(role) for role in roles)
+    )

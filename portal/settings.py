@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "mptt",
     "django_filters",
     "rest_framework",
+    "simple_history",
     "portal",
     "catalog",
     "disclosure",
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -9,9 +9,9 @@ admin.site.index_title = "工作台"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("xxgk/", views.column, name="column"),
     path("xxgk/catalogue/", include("catalog.urls")),
-    path("xxgk/org/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("xxgk/", include("disclosure.urls")),
+    path("", include("disclosure.root_urls")),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,349 @@
+"""Government information (政府信息): documents with their disclosure attribute, attachments, the
+organisations' guides, index-number counters and the gazette."""
+
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from mptt.models import MPTTModel, TreeForeignKey
+from simple_history.models import HistoricalRecords
+
+from catalog.models import CatalogueItem
+from portal.models import Organisation
+
+from .richtext import sanitise_html
+
+# 文号: 机关代字〔年份〕序号号, e.g. 青政办〔2026〕12号. Square and round brackets are common typing
+# substitutes for 〔〕 and are turned into them before the check.
+DOCUMENT_NUMBER_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{1,20}〔(19|20)\d{2}〕\d{1,5}号$")
+BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕"})
+
+
+def normalise_document_number(value):
+    return re.sub(r"\s+", "", (value or "").translate(BRACKETS))
+
+
+def validate_document_number(value):
+    if value and not DOCUMENT_NUMBER_RE.match(normalise_document_number(value)):
+        raise ValidationError("文号格式不正确，应为“机关代字〔年份〕序号号”，例如：青政办〔2026〕12号", code="document_number")
+
+
+class Topic(MPTTModel):
+    """主题分类: the fixed two-level tree used by government websites."""
+
+    code = models.CharField("代码", max_length=10, unique=True)
+    name = models.CharField("名称", max_length=50)
+    parent = TreeForeignKey("self", verbose_name="上级", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+
+    class MPTTMeta:
+        order_insertion_by = ["code"]
+
+    class Meta:
+        verbose_name = "主题分类"
+        verbose_name_plural = "主题分类"
+
+    def __str__(self):
+        return f"{self.parent.name}／{self.name}" if self.parent_id else self.name
+
+
+# The one definition of what the public may see; disclosure.permissions.public_documents() uses it.
+PUBLIC = Q(status="published", attribute="proactive")
+
+
+class Document(models.Model):
+    class Attribute(models.TextChoices):
+        PROACTIVE = "proactive", "主动公开"
+        ON_REQUEST = "on_request", "依申请公开"
+        WITHHELD = "withheld", "不予公开"
+
+    ATTRIBUTE_MARKS = {
+        Attribute.PROACTIVE: "此件公开发布",
+        Attribute.ON_REQUEST: "此件依申请公开",
+        Attribute.WITHHELD: "此件不予公开",
+    }
+
+    class Ground(models.TextChoices):
+        """The 条例 articles a non-public attribute rests on."""
+
+        STATE_SECRET = "state_secret", "第十四条：依法确定为国家秘密"
+        LAW_PROHIBITS = "law_prohibits", "第十四条：法律、行政法规禁止公开"
+        THREE_SECURITIES = "three_securities", "第十四条：公开后可能危及国家安全、公共安全、经济安全、社会稳定"
+        THIRD_PARTY = "third_party", "第十五条：涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害"
+        INTERNAL_AFFAIRS = "internal_affairs", "第十六条第一款：人事管理、后勤管理、内部工作流程等内部事务信息"
+        PROCESS_INFORMATION = "process_information", "第十六条第二款：讨论记录、过程稿、磋商信函、请示报告等过程性信息"
+        ENFORCEMENT_FILE = "enforcement_file", "第十六条第二款：行政执法案卷信息"
+        SPECIFIC_PARTIES = "specific_parties", "第二十七条：仅与特定对象相关，依申请提供"
+        OTHER = "other", "其他法律、法规规定（须在理由中写明）"
+
+    WITHHELD_GROUNDS = (
+        Ground.STATE_SECRET, Ground.LAW_PROHIBITS, Ground.THREE_SECURITIES, Ground.THIRD_PARTY,
+        Ground.INTERNAL_AFFAIRS, Ground.PROCESS_INFORMATION, Ground.ENFORCEMENT_FILE, Ground.OTHER,
+    )
+    ON_REQUEST_GROUNDS = (Ground.SPECIFIC_PARTIES, Ground.THIRD_PARTY, Ground.OTHER)
+
+    class Validity(models.TextChoices):
+        VALID = "valid", "现行有效"
+        AMENDED = "amended", "已修改"
+        REPEALED = "repealed", "已废止"
+        EXPIRED = "expired", "已失效"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "待审核"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class Genre(models.TextChoices):
+        ORDER = "order", "命令（令）"
+        DECISION = "decision", "决定"
+        ANNOUNCEMENT = "announcement", "公告"
+        NOTICE_PUBLIC = "notice_public", "通告"
+        OPINION = "opinion", "意见"
+        NOTICE = "notice", "通知"
+        BULLETIN = "bulletin", "通报"
+        REPORT = "report", "报告"
+        REPLY = "reply", "批复"
+        LETTER = "letter", "函"
+        MINUTES = "minutes", "纪要"
+        PLAN = "plan", "规划计划"
+        PUBLICITY = "publicity", "公示"
+        STATISTICS = "statistics", "统计信息"
+        INTERPRETATION = "interpretation", "政策解读"
+        ANNUAL_REPORT = "annual_report", "政府信息公开工作年度报告"
+        OTHER = "other", "其他"
+
+    title = models.CharField("标题", max_length=300)
+    organisation = models.ForeignKey(Organisation, verbose_name="发布机构", on_delete=models.PROTECT, related_name="documents")
+    index_number = models.CharField("索引号", max_length=60, unique=True, null=True, blank=True, editable=False)
+    document_number = models.CharField(
+        "文号", max_length=60, blank=True, validators=[validate_document_number], help_text="例如：青政办〔2026〕12号；无文号可不填"
+    )
+    written_date = models.DateField("成文日期")
+    publish_date = models.DateField("发布日期", null=True, blank=True, editable=False)
+    topic = models.ForeignKey(Topic, verbose_name="主题分类", on_delete=models.PROTECT, related_name="documents")
+    genre = models.CharField("体裁", max_length=20, choices=Genre.choices, default=Genre.NOTICE)
+    catalogue_item = models.ForeignKey(
+        CatalogueItem, verbose_name="公开事项", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents",
+        help_text="本信息落实的标准目录事项",
+    )
+    body = models.TextField("正文", blank=True)
+    attribute = models.CharField("公开属性", max_length=20, choices=Attribute.choices, blank=True)
+    ground = models.CharField("不公开依据", max_length=30, choices=Ground.choices, blank=True)
+    ground_reason = models.TextField("不公开理由", blank=True)
+    validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.VALID)
+    replaced_by = models.ForeignKey(
+        "self", verbose_name="替代文件", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
+    )
+    is_normative = models.BooleanField("行政规范性文件", default=False)
+    is_disclosure_rule = models.BooleanField("政府信息公开制度", default=False, help_text="列入“政府信息公开制度”栏目")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    next_assessment_date = models.DateField("下次评估日期", null=True, blank=True, editable=False)
+    interpretations = models.ManyToManyField(
+        "self", verbose_name="解读", symmetrical=False, blank=True, related_name="interpreted_documents",
+        help_text="三同步：政策文件与其解读互相关联",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body"], verbose_name="修改记录")
+
+    class Meta:
+        verbose_name = "政府信息"
+        verbose_name_plural = "政府信息"
+        ordering = ["-publish_date", "-id"]
+        indexes = [
+            models.Index(fields=["-publish_date", "-id"], condition=PUBLIC, name="doc_public_recent"),
+            models.Index(fields=["organisation", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_by_org"),
+            models.Index(fields=["topic", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_by_topic"),
+            models.Index(fields=["catalogue_item", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_by_item"),
+            models.Index(fields=["is_normative", "validity", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_normative"),
+            models.Index(fields=["organisation", "status"], name="doc_org_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | ~Q(attribute=""), name="published_document_has_attribute",
+                violation_error_message="发布前必须确定公开属性",
+            ),
+            models.CheckConstraint(
+                condition=Q(attribute__in=["", "proactive"]) | ~Q(ground=""), name="non_public_document_has_ground",
+                violation_error_message="依申请公开或不予公开的信息必须写明依据",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Whatever path the body came by (admin, import, API), only clean HTML is stored.
+        self.body = sanitise_html(self.body)
+        self.document_number = normalise_document_number(self.document_number)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.attribute == self.Attribute.PROACTIVE
+
+    @property
+    def attribute_mark(self):
+        return self.ATTRIBUTE_MARKS.get(self.attribute, "")
+
+    def attribute_errors(self):
+        """What is missing for the disclosure attribute to stand, as field → message."""
+        if not self.attribute:
+            return {"attribute": "请选择公开属性（主动公开、依申请公开或不予公开）"}
+        if self.attribute == self.Attribute.PROACTIVE:
+            return {}
+        allowed = self.WITHHELD_GROUNDS if self.attribute == self.Attribute.WITHHELD else self.ON_REQUEST_GROUNDS
+        if not self.ground:
+            return {"ground": f"{self.get_attribute_display()}的信息必须选择《条例》依据"}
+        if self.ground not in allowed:
+            return {"ground": f"“{self.get_ground_display()}”不能作为{self.get_attribute_display()}的依据"}
+        if not self.ground_reason.strip():
+            return {"ground_reason": "请写明不公开的具体理由"}
+        return {}
+
+    def clean(self):
+        if self.document_number:
+            self.document_number = normalise_document_number(self.document_number)
+        if self.attribute:
+            errors = self.attribute_errors()
+            if errors:
+                raise ValidationError(errors)
+        if self.attribute == self.Attribute.PROACTIVE:
+            self.ground, self.ground_reason = "", ""
+        if self.replaced_by_id and self.replaced_by_id == self.pk:
+            raise ValidationError({"replaced_by": "文件不能替代自身"})
+        if self.validity == self.Validity.VALID and self.replaced_by_id:
+            raise ValidationError({"replaced_by": "现行有效的文件不应有替代文件"})
+
+
+def attachment_path(instance, filename):
+    # A generated name: the original one (often Chinese, sometimes a clerk's note) is kept in the row only.
+    return f"attachments/{instance.document.written_date.year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(Document, verbose_name="政府信息", on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    kind = models.CharField("类型", max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    position = models.PositiveIntegerField("顺序", default=0)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class DocumentEvent(models.Model):
+    """One step of a document's life. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "创建"
+        SUBMIT = "submit", "提交审核"
+        PUBLISH = "publish", "审核发布"
+        RETURN = "return", "退回修改"
+        WITHDRAW = "withdraw", "撤回"
+        VALIDITY = "validity", "变更有效性"
+        ASSESS = "assess", "年度评估"
+
+    document = models.ForeignKey(Document, verbose_name="政府信息", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=Document.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=Document.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}（{self.actor}）"
+
+
+class IndexCounter(models.Model):
+    """The last serial handed out per organisation and year; it only grows, so no number is reused."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="index_counter_unique")]
+
+
+class Guide(models.Model):
+    """政府信息公开指南: each disclosure body's own text; contact data comes from its Organisation."""
+
+    organisation = models.OneToOneField(Organisation, verbose_name="机构", on_delete=models.CASCADE, related_name="guide")
+    body = models.TextField("指南正文", help_text="获取政府信息的方式、依申请公开的办理程序、收费和救济途径等")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="修改记录")
+
+    class Meta:
+        verbose_name = "政府信息公开指南"
+        verbose_name_plural = "政府信息公开指南"
+
+    def __str__(self):
+        return f"{self.organisation.name}政府信息公开指南"
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
+
+def gazette_path(instance, filename):
+    return f"gazette/{instance.year}/{uuid.uuid4().hex}.pdf"
+
+
+class GazetteIssue(models.Model):
+    """政府公报: one issue, its PDF and its table of contents."""
+
+    year = models.PositiveIntegerField("年份")
+    number = models.PositiveIntegerField("期号")
+    publish_date = models.DateField("出版日期")
+    pdf = models.FileField("PDF文件", upload_to=gazette_path, max_length=200)
+    is_published = models.BooleanField("已发布", default=False)
+    documents = models.ManyToManyField(Document, verbose_name="目录", through="GazetteEntry", related_name="gazette_issues")
+
+    class Meta:
+        verbose_name = "政府公报"
+        verbose_name_plural = "政府公报"
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="gazette_issue_unique")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return f"{settings.SITE_NAME}公报 {self.year}年第{self.number}期"
+
+
+class GazetteEntry(models.Model):
+    issue = models.ForeignKey(GazetteIssue, verbose_name="公报", on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey(Document, verbose_name="文件", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField("顺序", default=0)
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公报目录条目"
+        verbose_name_plural = "公报目录"
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["issue", "document"], name="gazette_entry_unique")]

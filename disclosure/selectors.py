@@ -1,0 +1,53 @@
+"""Read queries shared by the public pages, feeds, sitemaps and search."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .permissions import public_documents
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class Page:
+    """One page of a list read by keyset: no COUNT(*) and no OFFSET, so page 1 and page 50,000 cost the
+    same on a table of millions."""
+
+    rows: list
+    next_cursor: str
+    is_first: bool
+
+
+def public_listing():
+    return public_documents().select_related("organisation", "topic").order_by("-publish_date", "-id")
+
+
+def _decode(cursor):
+    try:
+        day, pk = cursor.split("_", 1)
+        return datetime.date.fromisoformat(day), int(pk)
+    except (ValueError, AttributeError):
+        return None
+
+
+def keyset_page(queryset, cursor="", size=PAGE_SIZE):
+    """`queryset` must be ordered by (-publish_date, -id). `cursor` is the last row of the previous page."""
+    position = _decode(cursor) if cursor else None
+    if position is not None:
+        day, pk = position
+        queryset = queryset.filter(Q(publish_date__lt=day) | Q(publish_date=day, id__lt=pk))
+    rows = list(queryset[: size + 1])
+    next_cursor = ""
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = f"{last.publish_date.isoformat()}_{last.pk}"
+    return Page(rows=rows, next_cursor=next_cursor, is_first=position is None)
+
+
+def documents_for_item(item, limit=None):
+    """Public documents filed under a catalogue item, across the item's versions (matched by key)."""
+    qs = public_listing().filter(catalogue_item__key=item.key)
+    return qs[:limit] if limit else qs

@@ -1,0 +1,154 @@
+"""The public 政府信息公开 column: its landing and four parts, organisation pages, document lists and
+pages, attachments, the normative-document library and the gazette. Everything here reads through
+permissions.public_documents(): nothing else is ever shown to the public."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from catalog.models import Domain
+from catalog.permissions import public_catalogues
+from portal.models import Organisation
+from portal.selectors import disclosure_bodies, grouped_disclosure_bodies
+
+from .filters import DocumentFilter
+from .models import Document, GazetteIssue, Guide, Topic
+from .permissions import public_documents
+from .selectors import keyset_page, public_listing
+
+LANDING_LIST_SIZE = 6
+
+
+def column(request):
+    """The 政府信息公开 landing with its four parts."""
+    return render(request, "disclosure/column.html", {
+        "organisation_groups": grouped_disclosure_bodies(),
+        "guides": list(Guide.objects.select_related("organisation").order_by("organisation__tree_id", "organisation__lft")[:12]),
+        "rules": list(public_listing().filter(is_disclosure_rule=True)[:LANDING_LIST_SIZE]),
+        "latest": list(public_listing()[:LANDING_LIST_SIZE]),
+        "reports": list(public_listing().filter(genre=Document.Genre.ANNUAL_REPORT)[:LANDING_LIST_SIZE]),
+        "topics": list(Topic.objects.filter(parent__isnull=True)),
+        "domains": list(Domain.objects.all()),
+    })
+
+
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(disclosure_bodies().select_related("guide"), pk=pk)
+    units = organisation.get_children().filter(kind__in=[Organisation.Kind.VILLAGE, Organisation.Kind.RESIDENTS])
+    return render(request, "disclosure/organisation_detail.html", {
+        "organisation": organisation,
+        "units": units,
+        "catalogues": public_catalogues().filter(organisation=organisation).select_related("domain").order_by("domain__order"),
+        "latest": list(public_listing().filter(organisation=organisation)[:10]),
+    })
+
+
+def guide_list(request):
+    return render(request, "disclosure/guide_list.html", {"organisation_groups": grouped_disclosure_bodies()})
+
+
+def guide_detail(request, pk):
+    organisation = get_object_or_404(disclosure_bodies(), pk=pk)
+    guide = Guide.objects.filter(organisation=organisation).first()
+    return render(request, "disclosure/guide_detail.html", {"organisation": organisation, "guide": guide})
+
+
+def _filtered_list(request, queryset, template, context):
+    filterset = DocumentFilter(request.GET or None, queryset=queryset)
+    status = 200
+    if filterset.is_bound and not filterset.is_valid():
+        status = 400
+        page = keyset_page(queryset.none())
+    else:
+        page = keyset_page(filterset.qs, request.GET.get("after", ""))
+    params = request.GET.copy()
+    params.pop("after", None)
+    context.update(filterset=filterset, page=page, query_string=params.urlencode())
+    return render(request, template, context, status=status)
+
+
+def document_list(request):
+    return _filtered_list(request, public_listing(), "disclosure/document_list.html", {"heading": "法定主动公开内容"})
+
+
+def rules(request):
+    return _filtered_list(
+        request, public_listing().filter(is_disclosure_rule=True), "disclosure/document_list.html",
+        {"heading": "政府信息公开制度"},
+    )
+
+
+def annual_reports(request):
+    return _filtered_list(
+        request, public_listing().filter(genre=Document.Genre.ANNUAL_REPORT), "disclosure/document_list.html",
+        {"heading": "政府信息公开工作年度报告"},
+    )
+
+
+def normative_library(request):
+    return _filtered_list(
+        request, public_listing().filter(is_normative=True), "disclosure/normative_list.html",
+        {"heading": "行政规范性文件库"},
+    )
+
+
+def topic_list(request):
+    return render(request, "disclosure/topic_list.html", {"topics": Topic.objects.all()})
+
+
+def document_detail(request, pk):
+    document = get_object_or_404(
+        public_documents().select_related(
+            "organisation", "topic__parent", "catalogue_item__catalogue__domain", "catalogue_item__parent", "replaced_by"
+        ),
+        pk=pk,
+    )
+    public = public_documents().select_related("organisation")
+    return render(request, "disclosure/document_detail.html", {
+        "document": document,
+        "attachments": list(document.attachments.all()),
+        "interpretations": list(public.filter(interpreted_documents=document)),
+        "interpreted": list(public.filter(interpretations=document)),
+        "replaces": list(public.filter(replaced_by=document)),
+        "replaced_by": document.replaced_by if document.replaced_by_id and document.replaced_by.is_public else None,
+    })
+
+
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    document = get_object_or_404(public_documents(), pk=pk)
+    attachment = get_object_or_404(document.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    inline = attachment.kind == "pdf" and request.GET.get("view") == "1"
+    response = FileResponse(handle, as_attachment=not inline, filename=attachment.original_name)
+    # Revalidate every time: a withdrawn document's files must not live on in caches.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def gazette_list(request):
+    issues = GazetteIssue.objects.filter(is_published=True)
+    years = {}
+    for issue in issues:
+        years.setdefault(issue.year, []).append(issue)
+    return render(request, "disclosure/gazette_list.html", {"years": sorted(years.items(), reverse=True)})
+
+
+def gazette_detail(request, pk):
+    issue = get_object_or_404(GazetteIssue, pk=pk, is_published=True)
+    entries = issue.entries.filter(document__in=public_documents()).select_related("document__organisation")
+    return render(request, "disclosure/gazette_detail.html", {"issue": issue, "entries": entries})
+
+
+@require_GET
+def gazette_pdf(request, pk):
+    issue = get_object_or_404(GazetteIssue, pk=pk, is_published=True)
+    try:
+        handle = issue.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    inline = request.GET.get("view") == "1"
+    return FileResponse(handle, as_attachment=not inline, filename=f"{issue.title}.pdf", content_type="application/pdf")

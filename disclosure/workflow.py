@@ -1,0 +1,184 @@
+"""A document's life: create, submit, publish (the reviewer), return, withdraw, change validity, and the
+yearly re-assessment of 不予公开 information. The attribute is decided at the source (公开属性源头认定):
+nothing is published without one, nor without the 条例 ground when it is not 主动公开."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import permissions
+from .models import Document, DocumentEvent, IndexCounter
+
+
+class WorkflowError(Exception):
+    """A step that is not allowed now or not to this person; the message is for people."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def _locked(document):
+    return Document.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=document.pk)
+
+
+def _record(document, action, from_status, *, by, note=""):
+    DocumentEvent.objects.create(
+        document=document, action=action, from_status=from_status, to_status=document.status, actor=by, note=note
+    )
+
+
+def _one_year_after(day):
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def next_index_number(organisation, year):
+    """`<credit code>/<year>-<5-digit serial>`; the counter row is locked, so two publishers at once
+    get two numbers, and it only grows, so a number is never handed out twice."""
+    if not organisation.credit_code:
+        raise WorkflowError(f"{organisation.name}尚未登记统一社会信用代码，无法生成索引号", field="organisation")
+    counter, _ = IndexCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    return f"{organisation.credit_code}/{year}-{counter.last_serial:05d}"
+
+
+@transaction.atomic
+def create(document, *, by):
+    """Save a new draft written by a clerk of its organisation."""
+    if not permissions.can_compile(by, document.organisation):
+        raise WorkflowError("只能以本单位名义创建政府信息", field="organisation")
+    document.status = Document.Status.DRAFT
+    document.created_by = by
+    document.save()
+    _record(document, DocumentEvent.Action.CREATE, "", by=by)
+    return document
+
+
+def _check_attribute(document):
+    errors = document.attribute_errors()
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise WorkflowError(message, field=field)
+
+
+@transaction.atomic
+def submit(document, *, by, note=""):
+    document = _locked(document)
+    if not permissions.can_edit(by, document):
+        raise WorkflowError("只有本单位发布员可以提交本单位的草稿")
+    _check_attribute(document)
+    document.status = Document.Status.SUBMITTED
+    document.save(update_fields=["status", "updated_at"])
+    _record(document, DocumentEvent.Action.SUBMIT, Document.Status.DRAFT, by=by, note=note)
+    return document
+
+
+@transaction.atomic
+def publish(document, *, by, note=""):
+    """The reviewer's approval. 主动公开 information goes public now; the rest is kept, with its ground,
+    and 不予公开 information gets its first yearly assessment date."""
+    document = _locked(document)
+    if not permissions.can_publish(by, document):
+        raise WorkflowError("只有本单位审核员可以审核发布待审核的信息")
+    _check_attribute(document)
+    today = timezone.localdate()
+    if not document.index_number:
+        document.index_number = next_index_number(document.organisation, today.year)
+    document.publish_date = today
+    document.status = Document.Status.PUBLISHED
+    if document.attribute == Document.Attribute.WITHHELD:
+        document.next_assessment_date = _one_year_after(today)
+    document.save(update_fields=["index_number", "publish_date", "status", "next_assessment_date", "updated_at"])
+    _record(document, DocumentEvent.Action.PUBLISH, Document.Status.SUBMITTED, by=by, note=note)
+    return document
+
+
+@transaction.atomic
+def return_to_draft(document, *, by, note):
+    document = _locked(document)
+    if not permissions.can_publish(by, document):
+        raise WorkflowError("只有本单位审核员可以退回待审核的信息")
+    if not note.strip():
+        raise WorkflowError("退回时必须填写退回意见", field="note")
+    document.status = Document.Status.DRAFT
+    document.save(update_fields=["status", "updated_at"])
+    _record(document, DocumentEvent.Action.RETURN, Document.Status.SUBMITTED, by=by, note=note.strip())
+    return document
+
+
+@transaction.atomic
+def withdraw(document, *, by, note):
+    """Take published information down. It keeps its index number; the public gets 404."""
+    document = _locked(document)
+    if not permissions.can_withdraw(by, document):
+        raise WorkflowError("只有本单位发布员或审核员可以撤回已发布的信息")
+    if not note.strip():
+        raise WorkflowError("撤回时必须写明原因", field="note")
+    document.status = Document.Status.WITHDRAWN
+    document.save(update_fields=["status", "updated_at"])
+    _record(document, DocumentEvent.Action.WITHDRAW, Document.Status.PUBLISHED, by=by, note=note.strip())
+    return document
+
+
+@transaction.atomic
+def change_validity(document, *, by, validity, replaced_by=None, note=""):
+    document = _locked(document)
+    if not permissions.can_change_validity(by, document):
+        raise WorkflowError("只有本单位发布员或审核员可以变更已发布信息的有效性")
+    validity = Document.Validity(validity)
+    if validity == Document.Validity.VALID:
+        replaced_by = None
+    if replaced_by is not None and (replaced_by.pk == document.pk or not replaced_by.is_public):
+        raise WorkflowError("替代文件必须是另一件已公开发布的文件", field="replaced_by")
+    before = document.get_validity_display()
+    document.validity = validity
+    document.replaced_by = replaced_by
+    document.save(update_fields=["validity", "replaced_by", "updated_at"])
+    detail = f"有效性：{before} → {document.get_validity_display()}"
+    if replaced_by is not None:
+        detail += f"，由《{replaced_by.title}》替代"
+    _record(document, DocumentEvent.Action.VALIDITY, document.status, by=by, note="；".join(filter(None, [detail, note])))
+    return document
+
+
+class Assessment:
+    KEEP = "keep"
+    DISCLOSE = "disclose"
+
+
+@transaction.atomic
+def record_assessment(document, *, by, outcome, reason):
+    """The yearly re-assessment of 不予公开 information: it stays withheld until next year, or it
+    becomes 主动公开 (and public at once) with the reason written down."""
+    document = _locked(document)
+    if not permissions.can_assess(by, document):
+        raise WorkflowError("只有本单位审核员可以评估本单位不予公开的信息")
+    if not reason.strip():
+        raise WorkflowError("请写明评估理由", field="reason")
+    today = timezone.localdate()
+    if outcome == Assessment.KEEP:
+        document.next_assessment_date = _one_year_after(today)
+        note = f"评估结论：继续不予公开（{document.get_ground_display()}）。理由：{reason.strip()}"
+    elif outcome == Assessment.DISCLOSE:
+        note = f"评估结论：转为主动公开。理由：{reason.strip()}；原依据：{document.get_ground_display()}"
+        document.attribute = Document.Attribute.PROACTIVE
+        document.ground, document.ground_reason = "", ""
+        document.next_assessment_date = None
+        document.publish_date = today
+    else:
+        raise WorkflowError("未知的评估结论", field="outcome")
+    document.save()
+    _record(document, DocumentEvent.Action.ASSESS, document.status, by=by, note=note)
+    return document
+
+
+def assessments_due(documents, today=None):
+    """不予公开 information whose yearly assessment is due by `today`."""
+    today = today or timezone.localdate()
+    return documents.filter(
+        status=Document.Status.PUBLISHED, attribute=Document.Attribute.WITHHELD, next_assessment_date__lte=today
+    )
+
