@@ -225,7 +225,7 @@ class ReviewStep(models.Model):
     class Meta:
         verbose_name = "审核记录"
         verbose_name_plural = "审核记录"
-        ordering = ["at", "pk"]
+        ordering = ["pk"]
 
     def __str__(self):
         return f"{self.get_action_display()}（{self.actor}）"

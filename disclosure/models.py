@@ -172,7 +172,8 @@ class Document(models.Model):
                 violation_error_message="发布前必须确定公开属性",
             ),
             models.CheckConstraint(
-                condition=Q(attribute__in=["", "proactive"]) | ~Q(ground=""), name="non_public_document_has_ground",
+                condition=~Q(status="published") | Q(attribute="proactive") | ~Q(ground=""),
+                name="non_public_document_has_ground",
                 violation_error_message="依申请公开或不予公开的信息必须写明依据",
             ),
         ]
@@ -270,7 +271,7 @@ class DocumentEvent(models.Model):
     class Meta:
         verbose_name = "操作记录"
         verbose_name_plural = "操作记录"
-        ordering = ["at", "pk"]
+        ordering = ["pk"]
 
     def __str__(self):
         return f"{self.get_action_display()}（{self.actor}）"

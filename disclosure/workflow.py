@@ -77,14 +77,15 @@ def submit(document, *, by, note=""):
 
 
 @transaction.atomic
-def publish(document, *, by, note=""):
+def publish(document, *, by, note="", on=None):
     """The reviewer's approval. 主动公开 information goes public now; the rest is kept, with its ground,
-    and 不予公开 information gets its first yearly assessment date."""
+    and 不予公开 information gets its first yearly assessment date. `on` is the publication date when
+    information published earlier elsewhere is brought in (default: today)."""
     document = _locked(document)
     if not permissions.can_publish(by, document):
         raise WorkflowError("只有本单位审核员可以审核发布待审核的信息")
     _check_attribute(document)
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     if not document.index_number:
         document.index_number = next_index_number(document.organisation, today.year)
     document.publish_date = today

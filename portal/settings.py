@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django.forms",
     "mptt",
     "django_filters",
     "rest_framework",
@@ -132,6 +134,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets may use templates from templates/ (the rich-text editor does).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -93,3 +93,37 @@ def make_published_catalogue(organisation, domain, *, clerk, reviewer, county_re
     workflow.submit(catalogue, by=clerk)
     workflow.first_review(catalogue, by=reviewer)
     return workflow.approve(catalogue, by=county_reviewer)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def make_topic(code="0103", name="政务公开"):
+    from disclosure.models import Topic
+
+    parent, _ = Topic.objects.get_or_create(code=code[:2], defaults={"name": "综合政务"})
+    topic, _ = Topic.objects.get_or_create(code=code, defaults={"name": name, "parent": parent})
+    return topic
+
+
+def make_document(organisation, clerk, *, title="关于做好2026年春节期间有关工作的通知", attribute="proactive", **fields):
+    """A draft written by `clerk`."""
+    import datetime
+
+    from disclosure import workflow
+    from disclosure.models import Document
+
+    fields.setdefault("topic", make_topic())
+    fields.setdefault("written_date", datetime.date(2026, 1, 20))
+    if attribute != "proactive":
+        fields.setdefault("ground", "process_information" if attribute == "withheld" else "specific_parties")
+        fields.setdefault("ground_reason", "属于过程性信息")
+    document = Document(title=title, organisation=organisation, attribute=attribute, **fields)
+    return workflow.create(document, by=clerk)
+
+
+def publish_document(document, clerk, reviewer, **kwargs):
+    from disclosure import workflow
+
+    workflow.submit(document, by=clerk)
+    return workflow.publish(document, by=reviewer, **kwargs)

@@ -1,0 +1,403 @@
+"""The clerks' back office for government information: drafts with attachments, the reviewer's
+buttons, validity changes and the yearly assessment of 不予公开 information. Every state change goes
+through disclosure.workflow; every change to a document is kept by django-simple-history."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog.models import Catalogue, CatalogueItem
+from portal.models import Organisation
+from portal.permissions import is_county_office, staff_of
+
+from . import permissions, workflow
+from .files import AttachmentRefused, check_attachment, strip_metadata
+from .models import Attachment, Document, DocumentEvent, GazetteEntry, GazetteIssue, Guide, Topic
+
+
+class RichTextWidget(forms.Textarea):
+    """A contenteditable area (paste from Word keeps headings, lists and tables) that writes its HTML
+    into the textarea on submit; the server sanitises it whatever arrives."""
+
+    template_name = "disclosure/widgets/richtext.html"
+
+    class Media:
+        js = ("disclosure/richtext.js",)
+        css = {"all": ("disclosure/richtext.css",)}
+
+
+def compilable_organisations(user):
+    qs = Organisation.objects.filter(is_disclosure_body=True)
+    if user.is_superuser:
+        return qs
+    staff = staff_of(user)
+    if staff is None or not staff.is_clerk:
+        return qs.none()
+    return qs.filter(pk=staff.organisation_id)
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ("file", "position")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload is None or not hasattr(upload, "content_type"):
+            return upload  # unchanged existing file
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError("附件超过50MB，请压缩或拆分后再上传")
+        data = upload.read()
+        try:
+            kind = check_attachment(upload.name, data)
+            cleaned = strip_metadata(data, kind)
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        self.instance.original_name = upload.name[:255]
+        self.instance.kind = kind
+        self.instance.size = len(cleaned)
+        return ContentFile(cleaned, name=upload.name)
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    form = AttachmentForm
+    extra = 1
+    fields = ("file", "original_name", "kind", "size", "position")
+    readonly_fields = ("original_name", "kind", "size")
+    verbose_name_plural = "附件（PDF、OFD、DOC/DOCX、XLS/XLSX、WPS、JPG/PNG、ZIP，每个不超过50MB；作者等文档属性在保存时清除）"
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or permissions.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or permissions.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or permissions.can_edit(request.user, obj)
+
+
+class DocumentEventInline(admin.TabularInline):
+    model = DocumentEvent
+    fields = ("at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "操作记录（谁、何时、说明）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AssessmentDueFilter(admin.SimpleListFilter):
+    title = "年度评估"
+    parameter_name = "assessment"
+
+    def lookups(self, request, model_admin):
+        return [("due", "评估到期的不予公开信息")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return workflow.assessments_due(queryset)
+        return queryset
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = (
+            "title", "organisation", "document_number", "written_date", "topic", "genre", "catalogue_item",
+            "body", "attribute", "ground", "ground_reason", "validity", "replaced_by", "is_normative",
+            "is_disclosure_rule", "interpretations",
+        )
+        widgets = {"body": RichTextWidget, "ground_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        topic = cleaned.get("topic")
+        if topic is not None and not topic.is_leaf_node():
+            self.add_error("topic", "请选择具体的二级主题分类")
+        item = cleaned.get("catalogue_item")
+        organisation = cleaned.get("organisation")
+        if item is not None and organisation is not None and item.catalogue.organisation_id != organisation.pk:
+            self.add_error("catalogue_item", "只能选择本机关已发布目录中的事项")
+        return cleaned
+
+
+STEPS = {
+    "submit": (permissions.can_edit, "已提交本单位审核员审核"),
+    "publish": (permissions.can_publish, "已审核发布"),
+    "return": (permissions.can_publish, "已退回修改"),
+    "withdraw": (permissions.can_withdraw, "已撤回，公众不再能访问"),
+    "validity": (permissions.can_change_validity, "有效性已变更"),
+    "assess": (permissions.can_assess, "评估结果已记录"),
+}
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    form = DocumentForm
+    list_display = ("title", "organisation", "index_number", "attribute", "status", "validity", "publish_date")
+    list_filter = ("status", "attribute", "validity", "is_normative", "is_disclosure_rule", AssessmentDueFilter, "genre")
+    list_select_related = ("organisation",)
+    search_fields = ("title", "document_number", "index_number")
+    autocomplete_fields = ("interpretations", "replaced_by")
+    readonly_fields = ("index_number", "status", "publish_date", "next_assessment_date")
+    inlines = (AttachmentInline, DocumentEventInline)
+    change_form_template = "admin/disclosure/document/change_form.html"
+    date_hierarchy = "publish_date"
+    fieldsets = (
+        (None, {"fields": ("title", "organisation", "document_number", "written_date", "topic", "genre", "catalogue_item")}),
+        ("公开属性（源头认定）", {"fields": ("attribute", "ground", "ground_reason")}),
+        ("正文", {"fields": ("body",)}),
+        ("有效性与关联", {"fields": ("validity", "replaced_by", "is_normative", "is_disclosure_rule", "interpretations")}),
+        ("发布信息", {"fields": ("index_number", "status", "publish_date", "next_assessment_date")}),
+    )
+
+    def get_queryset(self, request):
+        return permissions.visible_documents(request.user).select_related("organisation")
+
+    def get_search_results(self, request, queryset, search_term):
+        # The interpretation/replacement pickers offer only public documents.
+        if request.path.endswith("/autocomplete/"):
+            queryset = permissions.public_documents()
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_module_permission(self, request):
+        return staff_of(request.user) is not None or request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return compilable_organisations(request.user).exists()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return compilable_organisations(request.user).exists()
+        return permissions.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Only a draft that never got an index number may go; everything else is kept.
+        return obj is not None and permissions.can_edit(request.user, obj) and not obj.index_number
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = compilable_organisations(request.user)
+        if db_field.name == "topic":
+            kwargs["queryset"] = Topic.objects.all()
+        if db_field.name == "catalogue_item":
+            kwargs["queryset"] = CatalogueItem.objects.filter(
+                catalogue__state=Catalogue.State.PUBLISHED,
+                catalogue__is_guideline=False,
+                catalogue__organisation__in=compilable_organisations(request.user),
+                parent__isnull=False,
+            ).select_related("catalogue__domain", "parent")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own = compilable_organisations(request.user)
+        if own.count() == 1:
+            initial.setdefault("organisation", own.first().pk)
+        initial.setdefault("written_date", timezone.localdate())
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            try:
+                workflow.create(obj, by=request.user)
+            except workflow.WorkflowError as exc:
+                raise PermissionDenied(str(exc)) from None
+
+    def get_urls(self):
+        own = [path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="disclosure_document_step")]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        document = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if document is not None:
+            user = request.user
+            extra_context.update(
+                document=document,
+                can_submit=permissions.can_edit(user, document),
+                can_publish=permissions.can_publish(user, document),
+                can_withdraw=permissions.can_withdraw(user, document),
+                can_assess=permissions.can_assess(user, document),
+                validity_choices=Document.Validity.choices,
+                public_url=document.is_public,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, pk, action):
+        if request.method != "POST" or action not in STEPS:
+            return HttpResponse("不支持的操作", status=405)
+        document = get_object_or_404(Document, pk=pk)
+        allowed, done = STEPS[action]
+        if not allowed(request.user, document):
+            raise PermissionDenied("您无权对此信息执行该操作，或信息当前状态不允许该操作")
+        note = request.POST.get("note", "")
+        by = request.user
+        try:
+            if action == "submit":
+                workflow.submit(document, by=by, note=note)
+            elif action == "publish":
+                workflow.publish(document, by=by, note=note)
+            elif action == "return":
+                workflow.return_to_draft(document, by=by, note=note)
+            elif action == "withdraw":
+                workflow.withdraw(document, by=by, note=note)
+            elif action == "validity":
+                replaced_by = None
+                if request.POST.get("replaced_by", "").strip():
+                    replaced_by = permissions.public_documents().filter(
+                        index_number=request.POST["replaced_by"].strip()
+                    ).first()
+                    if replaced_by is None:
+                        raise workflow.WorkflowError("找不到该索引号对应的已公开文件", field="replaced_by")
+                if request.POST.get("validity") not in Document.Validity.values:
+                    raise workflow.WorkflowError("请选择有效性", field="validity")
+                workflow.change_validity(
+                    document, by=by, validity=request.POST["validity"], replaced_by=replaced_by, note=note
+                )
+            elif action == "assess":
+                workflow.record_assessment(document, by=by, outcome=request.POST.get("outcome", ""), reason=note)
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("admin:disclosure_document_change", document.pk)
+        messages.success(request, done)
+        return redirect("admin:disclosure_document_change", document.pk)
+
+
+@admin.register(Guide)
+class GuideAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "updated_at")
+    fields = ("organisation", "body")
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["widgets"] = {"body": RichTextWidget}
+        return super().get_form(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("organisation")
+        return qs if is_county_office(request.user) else qs.filter(organisation__in=compilable_organisations(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = (
+                Organisation.objects.filter(is_disclosure_body=True)
+                if is_county_office(request.user) else compilable_organisations(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return staff_of(request.user) is not None or request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return is_county_office(request.user) or compilable_organisations(request.user).exists()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return is_county_office(request.user) or compilable_organisations(request.user).filter(pk=obj.organisation_id).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class GazetteEntryForm(forms.ModelForm):
+    class Meta:
+        model = GazetteEntry
+        fields = ("document", "position", "page")
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if not document.is_public:
+            raise forms.ValidationError("公报目录只能收录已公开发布的主动公开信息")
+        return document
+
+
+class GazetteEntryInline(admin.TabularInline):
+    model = GazetteEntry
+    form = GazetteEntryForm
+    extra = 3
+    autocomplete_fields = ("document",)
+
+
+class GazetteIssueForm(forms.ModelForm):
+    class Meta:
+        model = GazetteIssue
+        fields = ("year", "number", "publish_date", "pdf", "is_published")
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if upload is None or not hasattr(upload, "content_type"):
+            return upload
+        data = upload.read()
+        try:
+            if check_attachment(upload.name, data) != "pdf":
+                raise AttachmentRefused("政府公报请上传PDF文件")
+            return ContentFile(strip_metadata(data, "pdf"), name=upload.name)
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+@admin.register(GazetteIssue)
+class GazetteIssueAdmin(admin.ModelAdmin):
+    """The county office compiles the gazette."""
+
+    form = GazetteIssueForm
+    list_display = ("__str__", "publish_date", "is_published")
+    list_filter = ("year", "is_published")
+    inlines = (GazetteEntryInline,)
+
+    def has_module_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_add_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("code", "__str__")
+    search_fields = ("name", "code")
+
+    def has_module_permission(self, request):
+        return staff_of(request.user) is not None or request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
