@@ -194,7 +194,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
         if db_field.name == "organisation":
             kwargs["queryset"] = compilable_organisations(request.user)
         if db_field.name == "topic":
-            kwargs["queryset"] = Topic.objects.all()
+            kwargs["queryset"] = Topic.objects.select_related("parent")
         if db_field.name == "catalogue_item":
             kwargs["queryset"] = CatalogueItem.objects.filter(
                 catalogue__state=Catalogue.State.PUBLISHED,

@@ -14,7 +14,7 @@ class DocumentFilter(django_filters.FilterSet):
         label="发布机构", queryset=Organisation.objects.filter(is_disclosure_body=True)
     )
     topic = django_filters.ModelChoiceFilter(
-        label="主题分类", queryset=Topic.objects.all(), to_field_name="code", method="filter_topic"
+        label="主题分类", queryset=Topic.objects.select_related("parent"), to_field_name="code", method="filter_topic"
     )
     domain = django_filters.ModelChoiceFilter(
         label="公开领域", queryset=Domain.objects.all(), to_field_name="slug", field_name="catalogue_item__catalogue__domain"

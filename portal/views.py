@@ -15,8 +15,24 @@ def home(request):
 
 
 def search(request):
+    """Site search over public documents. 二次搜索: earlier terms ride along in `within`, so a new
+    term searches within the previous results."""
+    # The one place portal reads another app (design.md §2): the search page.
+    from disclosure.filters import DocumentFilter
+    from disclosure.selectors import keyset_page, public_listing
+
     query = request.GET.get("q", "").strip()[:100]
-    return render(request, "portal/search.html", {"query": query})
+    within = [term for term in request.GET.getlist("within") if term.strip()][:5]
+    terms = within + ([query] if query else [])
+    page = None
+    if terms:
+        documents = DocumentFilter({"q": " ".join(terms)}, queryset=public_listing()).qs
+        page = keyset_page(documents, request.GET.get("after", ""))
+    params = request.GET.copy()
+    params.pop("after", None)
+    return render(request, "portal/search.html", {
+        "query": query, "within": within, "terms": terms, "page": page, "query_string": params.urlencode(),
+    })
 
 
 @never_cache

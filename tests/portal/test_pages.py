@@ -84,7 +84,7 @@ def test_healthz_reports_the_database(client, db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-def test_search_page_echoes_the_query_safely(client, db):
+def test_search_page_escapes_the_query(client, db):
     response = client.get("/search/", {"q": "<script>x</script>"})
     assert response.status_code == 200
     content = response.content.decode()
