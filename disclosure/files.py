@@ -65,6 +65,10 @@ class _Damaged(Exception):
     """A structure inside the file does not parse."""
 
 
+# What parsing a damaged file raises, besides the library-specific cases caught where they occur.
+PARSE_ERRORS = (_Damaged, etree.XMLSyntaxError, *ZIP_ERRORS, KeyError, IndexError)
+
+
 # ---------------------------------------------------------------- public API
 
 
@@ -89,25 +93,27 @@ def strip_metadata(data: bytes, kind: str) -> bytes:
 
     Expects data that passed check_attachment. Raises AttachmentRefused if damage shows up that the check
     could not see. A digitally signed PDF is returned unchanged: rewriting it would break the electronic
-    seal, which matters more than the producer name. Parts of an OFD covered by a seal are left as they are."""
+    seal, which matters more than the producer name. Parts of an OFD covered by a seal are left as they are.
+    Names on comments and tracked changes are blanked; their text stays, as it is part of the content."""
     try:
         return STRIPPERS[kind](data)
     except AttachmentRefused:
         raise
-    except (_Damaged, etree.XMLSyntaxError, *ZIP_ERRORS, KeyError, IndexError) as exc:
+    except PARSE_ERRORS as exc:
         raise AttachmentRefused(CLEANING_FAILED) from exc
 
 
 def document_properties(data: bytes, kind: str) -> dict:
     """Author-like properties found in the file, e.g. {"author": "张三", "revision": "7"}; only non-empty ones.
 
-    These are exactly what strip_metadata removes; PROPERTY_LABELS / property_label() name them in Chinese."""
+    The same code finds and removes them, so this is what strip_metadata takes out (except where a seal
+    stops it). Several values of one key are joined with "、". property_label() names the keys in Chinese."""
     found = {}
     try:
         READERS[kind](data, found)
     except AttachmentRefused:
         raise
-    except (_Damaged, etree.XMLSyntaxError, *ZIP_ERRORS, KeyError, IndexError) as exc:
+    except PARSE_ERRORS as exc:
         raise AttachmentRefused(CLEANING_FAILED) from exc
     return {key: "、".join(values) for key, values in found.items() if values}
 
@@ -144,9 +150,9 @@ def _extension_refusal(name, extension):
 
 def _not_what_it_claims(name, kind, data):
     actual = _looks_like(data)
-    hint = f"，看起来是{actual}" if actual else ""
+    hint = f"（看起来是“{actual}”）" if actual else ""
     return AttachmentRefused(
-        f"文件“{name}”的内容不是{KIND_NAMES[kind]}{hint}，与扩展名不符。"
+        f"文件“{name}”的内容不是 {KIND_NAMES[kind]}{hint}，与扩展名不符。"
         "请用原软件另存为正确的格式后再上传，不要直接修改扩展名。"
     )
 
@@ -183,7 +189,7 @@ def _looks_like(data):
 
 
 def _ole_looks_like(data):
-    ole = _open_ole(data)
+    ole = _open_ole(io.BytesIO(data))
     if ole is None:
         return "损坏的 Office 复合文档"
     with ole:
@@ -268,7 +274,7 @@ def _verify_zip_entries(archive, infos, kind):
 def _check_ole(name, kind, data):
     if not data.startswith(OLE_MAGIC):
         raise _not_what_it_claims(name, kind, data)
-    ole = _open_ole(data)
+    ole = _open_ole(io.BytesIO(data))
     if ole is None:
         raise _damaged(name, kind)
     with ole:
@@ -599,16 +605,16 @@ class _Section:
     names: dict = field(default_factory=dict)  # property id -> name, from a user-defined dictionary
 
 
-def _open_ole(data):
+def _open_ole(buffer):
+    """An OleFileIO on a file object, or None. Never bytes: short bytes olefile would take for a path."""
     try:
-        # Always a file object: given short bytes, olefile would take them for a path on disk.
-        return olefile.OleFileIO(io.BytesIO(data))
+        return olefile.OleFileIO(buffer)
     except Exception:  # olefile raises anything from OSError to IndexError on damaged files
         return None
 
 
-def _open_ole_or_refuse(data):
-    ole = _open_ole(data)
+def _open_ole_or_refuse(buffer):
+    ole = _open_ole(buffer)
     if ole is None:
         raise AttachmentRefused(CLEANING_FAILED)
     return ole
@@ -634,14 +640,14 @@ def _clean_ole_stream(ole, path, clean, found, write):
 
 
 def _strip_ole(data):
-    buffer = io.BytesIO(data)
-    with olefile.OleFileIO(buffer, write_mode=True) as ole:
+    buffer = io.BytesIO(data)  # a copy: write_stream patches it, not the caller's bytes
+    with _open_ole_or_refuse(buffer) as ole:
         _clean_ole(ole, {}, write=True)
     return buffer.getvalue()
 
 
 def _read_ole(data, found):
-    with _open_ole_or_refuse(data) as ole:
+    with _open_ole_or_refuse(io.BytesIO(data)) as ole:
         _clean_ole(ole, found, write=False)
 
 

@@ -164,6 +164,10 @@ class Document(models.Model):
             models.Index(fields=["topic", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_by_topic"),
             models.Index(fields=["catalogue_item", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_by_item"),
             models.Index(fields=["is_normative", "validity", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_normative"),
+            models.Index(fields=["genre", "-publish_date", "-id"], condition=PUBLIC, name="doc_public_by_genre"),
+            models.Index(
+                fields=["-publish_date", "-id"], condition=PUBLIC & Q(is_disclosure_rule=True), name="doc_public_rules"
+            ),
             models.Index(fields=["organisation", "status"], name="doc_org_status"),
         ]
         constraints = [

@@ -37,7 +37,9 @@ def keyset_page(queryset, cursor="", size=PAGE_SIZE):
     position = _decode(cursor) if cursor else None
     if position is not None:
         day, pk = position
-        queryset = queryset.filter(Q(publish_date__lt=day) | Q(publish_date=day, id__lt=pk))
+        # The redundant publish_date__lte lets the database walk the (publish_date, id) index from the
+        # cursor on instead of testing every row against the OR.
+        queryset = queryset.filter(Q(publish_date__lt=day) | Q(publish_date=day, id__lt=pk), publish_date__lte=day)
     rows = list(queryset[: size + 1])
     next_cursor = ""
     if len(rows) > size:

@@ -25,6 +25,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def county(db):
     return make_organisation("青禾县人民政府", kind=Organisation.Kind.COUNTY_GOVERNMENT, short_name="县政府")
