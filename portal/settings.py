@@ -194,6 +194,19 @@ SITE_ICP = os.getenv("SITE_ICP", "示例ICP备00000000号")
 SITE_PUBLIC_SECURITY_RECORD = os.getenv("SITE_PUBLIC_SECURITY_RECORD", "示例公网安备00000000000000号")
 SITE_GOV_CODE = os.getenv("SITE_GOV_CODE", "0000000000")
 
+# 依申请公开: remedy bodies named in reply letters when an organisation has no ReplySettings row, and
+# whether an online application sent on a non-working day counts as received on the next working day.
+REMEDY_RECONSIDERATION_BODY = os.getenv("REMEDY_RECONSIDERATION_BODY", "青禾县人民政府")
+REMEDY_COURT = os.getenv("REMEDY_COURT", "青禾县人民法院")
+try:
+    ONLINE_RECEIPT_NEXT_WORKING_DAY = envbool("ONLINE_RECEIPT_NEXT_WORKING_DAY", "true")
+    APPLICATION_RATE_LIMIT = envint("APPLICATION_RATE_LIMIT", "5")  # online applications per address per hour
+except ImproperlyConfigured as exc:
+    raise SystemExit(f"配置错误：{exc}") from None
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "xxgk@example.gov.cn")
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

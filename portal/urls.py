@@ -10,6 +10,7 @@ admin.site.index_title = "工作台"
 urlpatterns = [
     path("", views.home, name="home"),
     path("xxgk/catalogue/", include("catalog.urls")),
+    path("xxgk/apply/", include("requests_app.urls")),
     path("xxgk/", include("disclosure.urls")),
     path("", include("disclosure.root_urls")),
     path("search/", views.search, name="search"),

@@ -127,3 +127,34 @@ def publish_document(document, clerk, reviewer, **kwargs):
 
     workflow.submit(document, by=clerk)
     return workflow.publish(document, by=reviewer, **kwargs)
+
+
+# ---------------------------------------------------------------- applications
+
+VALID_RESIDENT_ID = "11010519491231002X"  # the GB 11643 standard's own example
+
+
+def application_fields(organisation, **fields):
+    import datetime
+
+    from requests_app.models import Application
+
+    values = {
+        "organisation": organisation, "applicant_kind": Application.ApplicantKind.PERSON, "applicant_name": "王小明",
+        "id_type": Application.IdType.RESIDENT_ID, "id_number": VALID_RESIDENT_ID, "phone": "13800138000",
+        "email": "wang@example.com", "address": "青禾县人民路18号", "postcode": "379900",
+        "description": "2025年青禾县户籍人口统计数据", "form_wanted": Application.Form.EMAIL,
+        "delivery": Application.Delivery.EMAIL, "channel": Application.Channel.IN_PERSON,
+        "arrived_on": datetime.date(2026, 9, 28),
+    }
+    values.update(fields)
+    return values
+
+
+def make_application(organisation, clerk=None, **fields):
+    """An application received on paper and registered by `clerk` (or received online when clerk is None)."""
+    from requests_app import workflow
+    from requests_app.models import Application
+
+    application = Application(**application_fields(organisation, **fields))
+    return workflow.receive(application, by=clerk)

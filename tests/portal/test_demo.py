@@ -2,13 +2,15 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from catalog.models import Catalogue, CatalogueItem, ReviewStep
+from disclosure.models import Document
 from portal.models import Organisation, Staff
+from requests_app.models import Application, ApplicationEvent, ReplyType
 
 
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Organisation, User, Staff, Catalogue, CatalogueItem, ReviewStep)
+        for model in (Organisation, User, Staff, Catalogue, CatalogueItem, ReviewStep, Document, Application, ApplicationEvent)
     }
 
 
@@ -26,6 +28,11 @@ def test_demo_county_loads_and_loading_again_changes_nothing(db, capsys):
     published = Catalogue.objects.filter(state="published", is_guideline=False)
     assert published.values("organisation").distinct().count() >= 3
     assert Catalogue.objects.filter(state__in=["submitted", "first_reviewed"]).exists()
+
+    # Documents in every attribute; applications in every state and every reply type.
+    assert set(Document.objects.values_list("attribute", flat=True)) == {"proactive", "on_request", "withheld"}
+    assert set(Application.objects.values_list("state", flat=True)) == set(Application.State.values)
+    assert set(Application.objects.exclude(reply_type="").values_list("reply_type", flat=True)) == set(ReplyType.values)
 
     call_command("load_demo")
     assert counts() == first

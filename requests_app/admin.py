@@ -1,0 +1,348 @@
+"""The back office for applications: the queue with days left, paper applications entered by staff,
+the timeline, and each step as a button. Applications are never deleted, not even by a superuser."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+
+from portal.models import Organisation
+from portal.permissions import is_county_office, staff_of
+
+from . import permissions, selectors, workflow
+from .models import Application, ApplicationEvent, CalendarDay, ReplySettings, ReplyType
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "期限"
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "已逾期"), ("this_week", "本周到期"), ("frequent", "多人申请（建议转主动公开）")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return selectors.overdue(queryset)
+        if self.value() == "this_week":
+            return selectors.due_this_week(queryset)
+        if self.value() == "frequent":
+            return queryset.filter(pk__in=selectors.frequently_requested(queryset))
+        return queryset
+
+
+class ApplicationEventInline(admin.TabularInline):
+    model = ApplicationEvent
+    fields = ("on", "action", "from_state", "to_state", "actor", "note", "due_date", "at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "办理记录（只追加，不可修改或删除）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PaperApplicationForm(forms.ModelForm):
+    """Staff enter applications that came in person, by post, fax or e-mail."""
+
+    class Meta:
+        model = Application
+        fields = (
+            "organisation", "channel", "arrived_on", "applicant_kind", "organisation_category", "applicant_name",
+            "id_type", "id_number", "credit_code", "legal_representative", "phone", "email", "address", "postcode",
+            "description", "document_number_sought", "form_wanted", "delivery", "supporting_file",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "channel" in self.fields:
+            self.fields["channel"].choices = [c for c in Application.Channel.choices if c[0] != Application.Channel.ONLINE]
+
+    def clean_arrived_on(self):
+        arrived_on = self.cleaned_data["arrived_on"]
+        if arrived_on > timezone.localdate():
+            raise forms.ValidationError("送达日期不能晚于今天")
+        return arrived_on
+
+
+def handled_organisations(user):
+    qs = Organisation.objects.filter(is_disclosure_body=True)
+    if user.is_superuser:
+        return qs
+    staff = staff_of(user)
+    if staff is None or not staff.is_clerk:
+        return qs.none()
+    return qs.filter(pk=staff.organisation_id)
+
+
+def _date(request, name):
+    value = request.POST.get(name, "").strip()
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise workflow.WorkflowError("日期格式不正确，应为 2026-10-30 这样的格式", name) from None
+
+
+def _step(request, application, action):
+    """Run one workflow step from the posted form; returns the success message."""
+    by, note = request.user, request.POST.get("note", "")
+    if action == "register":
+        workflow.register(application, by=by, note=note)
+        return "已登记受理"
+    if action == "request_supplement":
+        workflow.request_supplement(application, by=by, note=note, on=_date(request, "on"))
+        return "已告知补正，期限暂停计算"
+    if action == "record_supplement":
+        workflow.record_supplement(application, by=by, received_on=_date(request, "on"), note=note)
+        return "已登记补正，答复期限自补正之日起重新计算"
+    if action == "consult_third_party":
+        workflow.consult_third_party(application, by=by, sent_on=_date(request, "on"), note=note)
+        return "已征求第三方意见，第三方答复时间不计入答复期限"
+    if action == "record_third_party_answer":
+        workflow.record_third_party_answer(application, by=by, answered_on=_date(request, "on"), note=note)
+        return "已登记第三方意见"
+    if action == "extend":
+        try:
+            days = int(request.POST.get("days", ""))
+        except ValueError:
+            raise workflow.WorkflowError("请填写延长的工作日数", "days") from None
+        workflow.extend(application, by=by, days=days, note=note)
+        return "已延长答复期限"
+    if action == "draft_reply":
+        workflow.draft_reply(
+            application, by=by, reply_type=request.POST.get("reply_type", ""), reply_text=request.POST.get("reply_text", ""),
+            where_public=request.POST.get("where_public", ""), responsible_body=request.POST.get("responsible_body", ""),
+            information_file=request.FILES.get("information_file"), redacted_file=request.FILES.get("redacted_file"),
+        )
+        return "答复已拟定，告知书已生成，待审核员审批"
+    if action == "replace_letter":
+        letter = request.FILES.get("letter")
+        if letter is None or not letter.name.lower().endswith(".docx"):
+            raise workflow.WorkflowError("请上传修改后的答复告知书（.docx）", "letter")
+        workflow.replace_letter(application, by=by, letter=letter)
+        return "已更换答复告知书"
+    if action == "approve_reply":
+        workflow.approve_reply(application, by=by, note=note)
+        return "答复已审批"
+    if action == "return_reply":
+        workflow.return_reply(application, by=by, note=note)
+        return "答复已退回修改"
+    if action == "send_reply":
+        workflow.send_reply(application, by=by, sent_on=_date(request, "on"), note=note)
+        return "答复已送达"
+    if action == "archive":
+        workflow.archive(application, by=by, note=note)
+        return "已归档"
+    if action == "withdraw":
+        workflow.withdraw(application, by=by, note=note)
+        return "已登记申请人撤回"
+    raise workflow.WorkflowError("不支持的操作")
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = (
+        "tracking_number", "organisation", "applicant", "phone_masked", "channel", "receipt_date", "state",
+        "due", "days_left", "reply_type", "frequent",
+    )
+    list_filter = (QueueFilter, "state", "channel", "reply_type", "applicant_kind")
+    list_select_related = ("organisation",)
+    search_fields = ("tracking_number",)
+    date_hierarchy = "receipt_date"
+    inlines = (ApplicationEventInline,)
+    change_form_template = "admin/requests_app/application/change_form.html"
+    readonly_fields = (
+        "tracking_number", "receipt_date", "state", "clock_start", "third_party_paused_days", "extension_days",
+        "due_date", "due_date_is_provisional", "reply_type", "reply_text", "where_public", "responsible_body",
+        "information_file", "redacted_file", "reply_letter", "replied_on",
+    )
+
+    def get_queryset(self, request):
+        return permissions.visible_applications(request.user).select_related("organisation")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PaperApplicationForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": PaperApplicationForm.Meta.fields})]
+        return [
+            ("申请", {"fields": ("tracking_number", "organisation", "channel", "arrived_on", "receipt_date", "state")}),
+            ("申请人（个人信息，仅本机关经办人员和县政府办公室可见）", {"fields": (
+                "applicant_kind", "organisation_category", "applicant_name", "id_type", "id_number", "credit_code",
+                "legal_representative", "phone", "email", "address", "postcode")}),
+            ("所需信息", {"fields": ("description", "document_number_sought", "form_wanted", "delivery", "supporting_file")}),
+            ("期限", {"fields": ("clock_start", "third_party_paused_days", "extension_days", "due_date", "due_date_is_provisional")}),
+            ("答复", {"fields": ("reply_type", "reply_text", "where_public", "responsible_body", "information_file",
+                                 "redacted_file", "reply_letter", "replied_on")}),
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = handled_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own = handled_organisations(request.user)
+        if own.count() == 1:
+            initial.setdefault("organisation", own.first().pk)
+        initial.setdefault("arrived_on", timezone.localdate())
+        return initial
+
+    def has_module_permission(self, request):
+        return staff_of(request.user) is not None or request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return permissions.can_view(request.user, obj)
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return handled_organisations(request.user).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every change is a workflow step (the buttons), never a free edit
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # never deleted, not even by an administrator
+
+    def save_model(self, request, obj, form, change):
+        try:
+            workflow.receive(obj, by=request.user)
+        except workflow.WorkflowError as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def changelist_view(self, request, extra_context=None):
+        self._frequent = selectors.frequently_requested(self.get_queryset(request))
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="申请人")
+    def applicant(self, application):
+        return application.masked_name
+
+    @admin.display(description="联系电话")
+    def phone_masked(self, application):
+        return application.masked_phone
+
+    @admin.display(description="答复期限", ordering="due_date")
+    def due(self, application):
+        if application.due_date is None:
+            return "暂停计时" if application.state == Application.State.SUPPLEMENT_REQUESTED else "—"
+        return f"{application.due_date:%Y-%m-%d}{'（暂定）' if application.due_date_is_provisional else ''}"
+
+    @admin.display(description="剩余工作日")
+    def days_left(self, application):
+        left = selectors.working_days_left(application)
+        if left is None:
+            return "—"
+        colour = "#b00020" if left < 0 else "#c05600" if left <= 3 else "#8a6d00" if left <= 7 else "#1b6e20"
+        text = f"逾期{-left}日" if left < 0 else f"{left}日"
+        return format_html('<strong style="color:{}">{}</strong>', colour, text)
+
+    @admin.display(description="多人申请", boolean=True)
+    def frequent(self, application):
+        return application.pk in getattr(self, "_frequent", set())
+
+    def get_urls(self):
+        own = [path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="requests_app_application_step")]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if application is not None:
+            extra_context.update(
+                application=application,
+                can_handle=permissions.can_handle(request.user, application),
+                can_approve=permissions.can_approve(request.user, application),
+                reply_types=ReplyType.choices,
+                days_left=selectors.working_days_left(application),
+                today=timezone.localdate(),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponse("不支持的操作", status=405)
+        application = get_object_or_404(Application, pk=pk)
+        if not (permissions.can_handle(request.user, application) or permissions.can_approve(request.user, application)):
+            raise PermissionDenied("只有受理机关的工作人员可以办理该申请")
+        try:
+            done = _step(request, application, action)
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("admin:requests_app_application_change", application.pk)
+        messages.success(request, done)
+        return redirect("admin:requests_app_application_change", application.pk)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The county office keeps the statutory calendar; every change recomputes open applications' due dates."""
+
+    list_display = ("date", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+
+    def has_module_permission(self, request):
+        return staff_of(request.user) is not None or request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = workflow.recompute_due_dates(by=request.user)
+        messages.info(request, f"已重新计算未办结申请的答复期限：{changed}件有变化")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        changed = workflow.recompute_due_dates(by=request.user)
+        messages.info(request, f"已重新计算未办结申请的答复期限：{changed}件有变化")
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        workflow.recompute_due_dates(by=request.user)
+
+
+@admin.register(ReplySettings)
+class ReplySettingsAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "reconsideration_body", "court")
+
+    def has_module_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_add_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

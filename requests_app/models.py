@@ -1,0 +1,371 @@
+"""Applications for government information (依申请公开), their append-only timeline, and the
+statutory calendar that their deadlines are counted on."""
+
+import re
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+
+from portal.models import Organisation, validate_credit_code
+
+# 居民身份证 (GB 11643-1999): 17 digits and a check character from these weights.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def validate_resident_id(value):
+    number = value.strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError("居民身份证号码应为18位，最后一位可以是数字或X", code="id_shape")
+    if ID_CHECK[sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS)) % 11] != number[17]:
+        raise ValidationError("居民身份证号码校验位不正确，请核对", code="id_check")
+
+
+def mask(value, keep_start, keep_end):
+    """The middle of a personal number replaced by asterisks, e.g. 1101**********1234."""
+    value = value or ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end:]
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the Monday–Friday rule. Rows win over chinesecalendar, so staff can
+    enter a year's arrangement as soon as the State Council announces it."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日", help_text="勾选：调休上班日；不勾选：放假日")
+    note = models.CharField("说明", max_length=100, blank=True, help_text="例如：国庆节、国庆节调休上班")
+
+    class Meta:
+        verbose_name = "法定工作日历"
+        verbose_name_plural = "法定工作日历"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'} {self.note}"
+
+
+class ReplyType(models.TextChoices):
+    """条例第三十六条 and 第三十七条, as the rows of the annual report's table 三 (国办公开办函〔2021〕30号),
+    plus telling the applicant where information already public can be had."""
+
+    ALREADY_PUBLIC = "already_public", "已主动公开，告知获取方式和途径"
+    DISCLOSED = "disclosed", "予以公开"
+    PARTIALLY_DISCLOSED = "partially_disclosed", "部分公开"
+    WITHHELD_STATE_SECRET = "withheld_state_secret", "不予公开：属于国家秘密"
+    WITHHELD_LAW = "withheld_law", "不予公开：其他法律行政法规禁止公开"
+    WITHHELD_THREE_SECURITIES = "withheld_three_securities", "不予公开：危及“三安全一稳定”"
+    WITHHELD_THIRD_PARTY = "withheld_third_party", "不予公开：保护第三方合法权益"
+    WITHHELD_INTERNAL = "withheld_internal", "不予公开：属于三类内部事务信息"
+    WITHHELD_PROCESS = "withheld_process", "不予公开：属于四类过程性信息"
+    WITHHELD_ENFORCEMENT = "withheld_enforcement", "不予公开：属于行政执法案卷"
+    WITHHELD_QUERY = "withheld_query", "不予公开：属于行政查询事项"
+    UNAVAILABLE_NOT_HELD = "unavailable_not_held", "无法提供：本机关不掌握相关政府信息"
+    UNAVAILABLE_NEEDS_CREATION = "unavailable_needs_creation", "无法提供：没有现成信息需要另行制作"
+    UNAVAILABLE_UNCLEAR = "unavailable_unclear", "无法提供：补正后申请内容仍不明确"
+    NOT_PROCESSED_PETITION = "not_processed_petition", "不予处理：信访举报投诉类申请"
+    NOT_PROCESSED_REPEAT = "not_processed_repeat", "不予处理：重复申请"
+    NOT_PROCESSED_PUBLICATION = "not_processed_publication", "不予处理：要求提供公开出版物"
+    NOT_PROCESSED_EXCESSIVE = "not_processed_excessive", "不予处理：无正当理由大量反复申请"
+    NOT_PROCESSED_CONFIRMATION = "not_processed_confirmation", "不予处理：要求行政机关确认或重新出具已获取信息"
+    OTHER_NO_SUPPLEMENT = "other_no_supplement", "其他处理：申请人无正当理由逾期不补正，不再处理"
+    OTHER_FEE_UNPAID = "other_fee_unpaid", "其他处理：申请人逾期未缴纳信息处理费，不再处理"
+    OTHER = "other", "其他处理：其他"
+
+    @property
+    def group(self):
+        """The annual report's group: disclosed, partial, withheld, unavailable, not_processed, other."""
+        if self in (ReplyType.ALREADY_PUBLIC, ReplyType.DISCLOSED):
+            return "disclosed"
+        if self == ReplyType.PARTIALLY_DISCLOSED:
+            return "partial"
+        return self.value.split("_")[0] if not self.value.startswith("not_processed") else "not_processed"
+
+
+# What each reply type must carry, as the law requires (field name → what to ask for).
+REPLY_REQUIREMENTS = {
+    ReplyType.ALREADY_PUBLIC: {"where_public": "请告知获取该信息的方式和途径（如网址、公报期号）"},
+    ReplyType.DISCLOSED: {"reply_text": "请写明提供的信息及提供方式"},
+    ReplyType.PARTIALLY_DISCLOSED: {
+        "reply_text": "请写明不予公开部分的理由",
+        "redacted_file": "部分公开须附区分处理后的信息",
+    },
+    ReplyType.UNAVAILABLE_NOT_HELD: {"reply_text": "请说明本机关不掌握该信息的情况"},
+    ReplyType.OTHER: {"reply_text": "请写明处理情况"},
+}
+for _type in ReplyType:
+    if _type.group in ("withheld", "not_processed") or _type in (
+        ReplyType.UNAVAILABLE_NEEDS_CREATION, ReplyType.UNAVAILABLE_UNCLEAR, ReplyType.OTHER_NO_SUPPLEMENT,
+        ReplyType.OTHER_FEE_UNPAID,
+    ):
+        REPLY_REQUIREMENTS.setdefault(_type, {"reply_text": "请写明理由及法律依据"})
+
+
+def new_query_code():
+    # No 0/O or 1/I/L: the code is read off paper and typed by hand.
+    return "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(8))
+
+
+def supporting_file_path(instance, filename):
+    return f"applications/{instance.receipt_date:%Y}/{uuid.uuid4().hex}{filename[filename.rfind('.'):].lower()}"
+
+
+reply_file_path = supporting_file_path
+
+
+class Application(models.Model):
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", "自然人"
+        ORGANISATION = "organisation", "法人或其他组织"
+
+    class OrganisationCategory(models.TextChoices):
+        BUSINESS = "business", "商业企业"
+        RESEARCH = "research", "科研机构"
+        NON_PROFIT = "non_profit", "社会公益组织"
+        LEGAL_SERVICE = "legal_service", "法律服务机构"
+        OTHER = "other", "其他"
+
+    class IdType(models.TextChoices):
+        RESIDENT_ID = "resident_id", "居民身份证"
+        PASSPORT = "passport", "护照"
+        HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
+        TAIWAN = "taiwan", "台湾居民来往大陆通行证"
+        FOREIGN_PR = "foreign_pr", "外国人永久居留身份证"
+        OTHER = "other", "其他有效身份证件"
+
+    class Form(models.TextChoices):
+        PAPER = "paper", "纸质"
+        EMAIL = "email", "电子邮件"
+        DISC = "disc", "光盘/U盘"
+        READING = "reading", "当场阅读"
+
+    class Delivery(models.TextChoices):
+        PICK_UP = "pick_up", "自行领取"
+        POST = "post", "邮寄"
+        EMAIL = "email", "电子邮件"
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "在线申请"
+        IN_PERSON = "in_person", "当面提交"
+        REGISTERED_POST = "registered_post", "邮寄（需签收）"
+        POST = "post", "平常信函"
+        FAX = "fax", "传真"
+        EMAIL = "email", "电子邮件"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "已收到，待登记"
+        REGISTERED = "registered", "办理中"
+        SUPPLEMENT_REQUESTED = "supplement_requested", "待申请人补正"
+        THIRD_PARTY = "third_party", "征求第三方意见中"
+        REPLY_DRAFTED = "reply_drafted", "答复待审批"
+        REPLY_APPROVED = "reply_approved", "答复已审批，待送达"
+        REPLIED = "replied", "已答复"
+        ARCHIVED = "archived", "已归档"
+        WITHDRAWN = "withdrawn", "申请人已撤回"
+
+    OPEN_STATES = (
+        State.RECEIVED, State.REGISTERED, State.SUPPLEMENT_REQUESTED, State.THIRD_PARTY,
+        State.REPLY_DRAFTED, State.REPLY_APPROVED,
+    )
+
+    tracking_number = models.CharField("申请编号", max_length=20, unique=True, editable=False)
+    query_code = models.CharField("查询码", max_length=8, default=new_query_code, editable=False)
+    # One key per form shown to the applicant: a second POST of the same form finds the first application.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, verbose_name="受理机关", on_delete=models.PROTECT, related_name="applications")
+
+    applicant_kind = models.CharField("申请人类型", max_length=20, choices=ApplicantKind.choices)
+    organisation_category = models.CharField("组织类别", max_length=20, choices=OrganisationCategory.choices, blank=True)
+    applicant_name = models.CharField("姓名或名称", max_length=100)
+    id_type = models.CharField("证件类型", max_length=20, choices=IdType.choices, blank=True)
+    id_number = models.CharField("证件号码", max_length=40, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
+    legal_representative = models.CharField("法定代表人或负责人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通信地址", max_length=200)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+
+    description = models.TextField("所需信息的名称或内容描述")
+    document_number_sought = models.CharField("文号（如已知）", max_length=60, blank=True)
+    form_wanted = models.CharField("信息的载体形式", max_length=20, choices=Form.choices)
+    delivery = models.CharField("获取方式", max_length=20, choices=Delivery.choices)
+    supporting_file = models.FileField("补充材料", upload_to=supporting_file_path, blank=True, max_length=200)
+
+    channel = models.CharField("申请渠道", max_length=20, choices=Channel.choices)
+    arrived_on = models.DateField("送达/签收/确认日期", help_text="当面：提交日；邮寄需签收：签收日；平常信函：收到日；在线、传真、电子邮件：双方确认日")
+    receipt_date = models.DateField("收到申请之日", editable=False)
+    state = models.CharField("状态", max_length=30, choices=State.choices, default=State.RECEIVED, editable=False)
+
+    # The facts the statutory clock is computed from (条例第三十条、第三十二条、第三十三条).
+    clock_start = models.DateField("计时起算日", null=True, editable=False)
+    third_party_sent_on = models.DateField("征求第三方意见日", null=True, blank=True, editable=False)
+    third_party_paused_days = models.PositiveIntegerField("第三方意见不计时工作日", default=0, editable=False)
+    extension_days = models.PositiveIntegerField("延期工作日", default=0, editable=False)
+    due_date = models.DateField("答复期限", null=True, blank=True, editable=False)
+    due_date_is_provisional = models.BooleanField("期限依据暂定假日", default=False, editable=False)
+
+    reply_type = models.CharField("答复类型", max_length=40, choices=ReplyType.choices, blank=True, editable=False)
+    reply_text = models.TextField("答复内容", blank=True, editable=False)
+    where_public = models.CharField("已公开信息的获取途径", max_length=300, blank=True, editable=False)
+    responsible_body = models.CharField("负责公开该信息的机关", max_length=100, blank=True, editable=False)
+    information_file = models.FileField("信息原件（仅内部保存）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
+    redacted_file = models.FileField("提供的信息（区分处理后）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
+    reply_letter = models.FileField("答复告知书", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
+    replied_on = models.DateField("答复日期", null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政府信息公开申请"
+        verbose_name_plural = "政府信息公开申请"
+        ordering = ["-receipt_date", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "state", "due_date"], name="application_queue"),
+            models.Index(fields=["receipt_date"], name="application_receipt"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applicant_kind="person") | ~Q(organisation_category=""),
+                name="organisation_applicant_has_category",
+            ),
+            models.CheckConstraint(condition=Q(extension_days__lte=20), name="extension_at_most_20_days"),
+        ]
+
+    def __str__(self):
+        return self.tracking_number
+
+    # Personal data shown in lists is masked here, so that no page can forget to.
+    @property
+    def masked_id_number(self):
+        return mask(self.id_number, 4, 4)
+
+    @property
+    def masked_phone(self):
+        return mask(self.phone, 3, 4)
+
+    @property
+    def masked_name(self):
+        if self.applicant_kind == self.ApplicantKind.ORGANISATION:
+            return self.applicant_name
+        return self.applicant_name[:1] + "*" * max(len(self.applicant_name) - 1, 1)
+
+    @property
+    def is_open(self):
+        return self.state in self.OPEN_STATES
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("政府信息公开申请及其办理记录不得删除；撤回和归档是申请的状态")
+
+    def clean(self):
+        errors = {}
+        if self.applicant_kind == self.ApplicantKind.ORGANISATION:
+            if not self.organisation_category:
+                errors["organisation_category"] = "请选择组织类别"
+            if not self.credit_code:
+                errors["credit_code"] = "请填写统一社会信用代码"
+            if not self.legal_representative:
+                errors["legal_representative"] = "请填写法定代表人或负责人"
+        else:
+            if not self.id_type:
+                errors["id_type"] = "请选择证件类型"
+            if not self.id_number:
+                errors["id_number"] = "请填写证件号码"
+            elif self.id_type == self.IdType.RESIDENT_ID:
+                try:
+                    validate_resident_id(self.id_number)
+                except ValidationError as exc:
+                    errors["id_number"] = exc.messages[0]
+        if self.delivery == self.Delivery.EMAIL and not self.email:
+            errors["email"] = "选择电子邮件获取时请填写电子邮箱"
+        if self.delivery == self.Delivery.POST and not self.postcode:
+            errors["postcode"] = "选择邮寄时请填写邮政编码"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ApplicationEvent(models.Model):
+    """One step of an application. Append-only: never changed, never deleted."""
+
+    class Action(models.TextChoices):
+        RECEIVED = "received", "收到申请"
+        REGISTERED = "registered", "登记受理"
+        SUPPLEMENT_REQUESTED = "supplement_requested", "告知补正"
+        SUPPLEMENT_RECEIVED = "supplement_received", "收到补正"
+        THIRD_PARTY_CONSULTED = "third_party_consulted", "征求第三方意见"
+        THIRD_PARTY_ANSWERED = "third_party_answered", "收到第三方意见"
+        EXTENDED = "extended", "延长答复期限"
+        REPLY_DRAFTED = "reply_drafted", "拟定答复"
+        REPLY_APPROVED = "reply_approved", "审批答复"
+        REPLIED = "replied", "答复送达"
+        ARCHIVED = "archived", "归档"
+        WITHDRAWN = "withdrawn", "申请人撤回"
+        DUE_DATE_RECOMPUTED = "due_date_recomputed", "工作日历调整，重新计算期限"
+
+    # Steps the applicant sees in the status lookup.
+    PUBLIC_ACTIONS = (
+        Action.RECEIVED, Action.REGISTERED, Action.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_RECEIVED,
+        Action.THIRD_PARTY_CONSULTED, Action.EXTENDED, Action.REPLIED, Action.WITHDRAWN,
+    )
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("步骤", max_length=30, choices=Action.choices)
+    from_state = models.CharField("原状态", max_length=30, choices=Application.State.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=30, choices=Application.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="空：申请人在线提交",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    on = models.DateField("发生日期", help_text="如补正材料到达日、第三方回复日")
+    note = models.TextField("说明", blank=True)
+    due_date = models.DateField("此后的答复期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.application} {self.get_action_display()}"
+
+    @property
+    def is_public(self):
+        return self.action in self.PUBLIC_ACTIONS
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("办理记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("办理记录只能追加，不能删除")
+
+
+class ApplicationCounter(models.Model):
+    """The last tracking serial handed out per year; it only grows."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last_serial = models.PositiveIntegerField(default=0)
+
+
+class ReplySettings(models.Model):
+    """Per organisation: where an applicant may seek remedy, as every reply letter must say."""
+
+    organisation = models.OneToOneField(Organisation, verbose_name="机关", on_delete=models.CASCADE, related_name="reply_settings")
+    reconsideration_body = models.CharField(
+        "行政复议机关", max_length=100, help_text="例如：青禾县人民政府（县政府部门）；青禾市人民政府（县人民政府）"
+    )
+    court = models.CharField("行政诉讼管辖法院", max_length=100, help_text="例如：青禾县人民法院")
+
+    class Meta:
+        verbose_name = "答复救济途径设置"
+        verbose_name_plural = "答复救济途径设置"
+
+    def __str__(self):
+        return f"{self.organisation.name}：复议 {self.reconsideration_body}，诉讼 {self.court}"

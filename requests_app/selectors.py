@@ -1,0 +1,56 @@
+"""Read queries over applications shared by the admin and the reports."""
+
+import datetime
+import re
+import unicodedata
+
+from django.utils import timezone
+
+from disclosure.models import normalise_document_number
+
+from .deadlines import working_days_between
+from .models import Application
+
+FREQUENT_THRESHOLD = 3  # 依申请转主动: the same information asked for by 3+ applications in a year
+
+
+def subject_key(document_number, description):
+    """What two applications ask for, compared loosely: the document number when given, otherwise the
+    description without spaces and punctuation."""
+    if document_number.strip():
+        return "文号:" + normalise_document_number(document_number)
+    text = unicodedata.normalize("NFKC", description)
+    return "描述:" + re.sub(r"[\W_]+", "", text)[:40]
+
+
+def frequently_requested(applications, today=None):
+    """Ids of the applications (of the last 365 days) whose subject 3 or more applications share."""
+    today = today or timezone.localdate()
+    rows = applications.filter(receipt_date__gt=today - datetime.timedelta(days=365)).values_list(
+        "pk", "document_number_sought", "description"
+    )
+    groups = {}
+    for pk, number, description in rows:
+        groups.setdefault(subject_key(number, description), []).append(pk)
+    return {pk for pks in groups.values() if len(pks) >= FREQUENT_THRESHOLD for pk in pks}
+
+
+def working_days_left(application, today=None):
+    """Working days from today to the due date: negative when overdue, None when the clock is stopped."""
+    if application.due_date is None or not application.is_open:
+        return None
+    today = today or timezone.localdate()
+    if application.due_date >= today:
+        return working_days_between(today, application.due_date)
+    return -working_days_between(application.due_date, today)
+
+
+def overdue(applications, today=None):
+    today = today or timezone.localdate()
+    return applications.filter(state__in=Application.OPEN_STATES, due_date__lt=today)
+
+
+def due_this_week(applications, today=None):
+    today = today or timezone.localdate()
+    sunday = today + datetime.timedelta(days=6 - today.weekday())
+    return applications.filter(state__in=Application.OPEN_STATES, due_date__gte=today, due_date__lte=sunday)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "requests_app"
+urlpatterns = [
+    path("", views.apply, name="apply"),
+    path("receipt/", views.receipt, name="receipt"),
+    path("status/", views.status, name="status"),
+    path("status/<str:which>/", views.status_file, name="status_file"),
+]

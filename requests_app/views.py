@@ -1,0 +1,138 @@
+"""The public side of 依申请公开: the online form, the printable receipt, and the status lookup."""
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from . import workflow
+from .forms import ApplicationForm, StatusForm
+from .letters import letter_text
+from .models import Application
+
+LOOKUP_LIMIT = 30  # status lookups per address per 10 minutes: query codes cannot be guessed
+SESSION_RECEIPT = "requests_app.receipt"
+SESSION_LOOKUP = "requests_app.lookup"
+
+
+def client_address(request):
+    # Behind the reverse proxy the first X-Forwarded-For entry is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def _over_limit(key, limit, seconds):
+    cache.add(key, 0, seconds)
+    return cache.get(key, 0) >= limit
+
+
+def _count(key, seconds):
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, seconds)
+
+
+@never_cache
+def apply(request):
+    rate_key = f"apply-rate:{client_address(request)}"
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES)
+        if _over_limit(rate_key, settings.APPLICATION_RATE_LIMIT, 3600):
+            form.is_valid()
+            form.refresh_challenge()
+            return render(request, "requests_app/apply.html", {
+                "form": form, "limited": True,
+            }, status=429)
+        if form.is_valid():
+            key = form.cleaned_data["submission_key"]
+            application = form.save(commit=False)
+            application.channel = Application.Channel.ONLINE
+            application.arrived_on = timezone.localdate()
+            first_time = not Application.objects.filter(submission_key=key).exists()
+            application = workflow.receive(application, submission_key=key)
+            if first_time:
+                _count(rate_key, 3600)
+                _send_receipt(application)
+            request.session[SESSION_RECEIPT] = application.pk
+            return redirect("requests_app:receipt")
+        form.refresh_challenge()
+        return render(request, "requests_app/apply.html", {"form": form}, status=400)
+    form = ApplicationForm(initial={"submission_key": uuid.uuid4(), "organisation": request.GET.get("organisation")})
+    return render(request, "requests_app/apply.html", {"form": form})
+
+
+def _send_receipt(application):
+    if not application.email:
+        return
+    send_mail(
+        f"政府信息公开申请已收到（{application.tracking_number}）",
+        f"{application.applicant_name}：\n\n您向{application.organisation.name}提出的政府信息公开申请已收到。\n"
+        f"申请编号：{application.tracking_number}\n查询码：{application.query_code}\n"
+        f"收到申请之日：{application.receipt_date:%Y年%m月%d日}\n"
+        f"请凭申请编号和查询码在{settings.SITE_NAME}网站“政府信息公开—依申请公开—办理进度查询”查看办理情况。\n",
+        None, [application.email],
+    )
+
+
+@never_cache
+def receipt(request):
+    pk = request.session.get(SESSION_RECEIPT)
+    application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
+    if application is None:
+        return redirect("requests_app:apply")
+    return render(request, "requests_app/receipt.html", {"application": application})
+
+
+@never_cache
+def status(request):
+    """Number + query code → the public view of the application. A wrong code reads exactly like an
+    unknown number."""
+    application = None
+    not_found = False
+    status_code = 200
+    form = StatusForm(request.POST or None)
+    rate_key = f"lookup-rate:{client_address(request)}"
+    if request.method == "POST":
+        if _over_limit(rate_key, LOOKUP_LIMIT, 600):
+            return render(request, "requests_app/status.html", {"form": form, "limited": True}, status=429)
+        _count(rate_key, 600)
+        if form.is_valid():
+            application = Application.objects.select_related("organisation").filter(
+                tracking_number=form.cleaned_data["tracking_number"], query_code=form.cleaned_data["query_code"]
+            ).first()
+            not_found = application is None
+            status_code = 404 if not_found else 200
+            request.session[SESSION_LOOKUP] = application.pk if application else None
+        else:
+            status_code = 400
+    elif request.session.get(SESSION_LOOKUP):
+        application = Application.objects.select_related("organisation").filter(pk=request.session[SESSION_LOOKUP]).first()
+    context = {"form": form, "application": application, "not_found": not_found}
+    if application is not None:
+        context["events"] = [event for event in application.events.all() if event.is_public]
+        context["replied"] = application.state in (Application.State.REPLIED, Application.State.ARCHIVED)
+        if context["replied"]:
+            context["letter_paragraphs"] = letter_text(application).splitlines()
+    return render(request, "requests_app/status.html", context, status=status_code)
+
+
+@never_cache
+def status_file(request, which):
+    """The reply letter or the information provided, for the application looked up in this session.
+    The original of partially disclosed information is never offered."""
+    pk = request.session.get(SESSION_LOOKUP)
+    application = Application.objects.filter(pk=pk).first() if pk else None
+    if application is None or application.state not in (Application.State.REPLIED, Application.State.ARCHIVED):
+        raise Http404
+    file = {"letter": application.reply_letter, "information": application.redacted_file}.get(which)
+    if not file:
+        raise Http404
+    name = f"{application.tracking_number}{'答复告知书' if which == 'letter' else '提供的信息'}{file.name[file.name.rfind('.'):]}"
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name)
+

@@ -1,0 +1,313 @@
+"""An application's steps under the 2019 条例: receive, register, supplement, consult a third party,
+extend, draft / approve / send the reply, archive, withdraw. Each step checks the state and the actor,
+changes the row and writes its event in one transaction, with the row locked: of two staff acting at
+once, one wins and the other is told."""
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import permissions
+from .deadlines import add_working_days, add_working_days_with_flag, is_working_day, working_days_between
+from .models import REPLY_REQUIREMENTS, Application, ApplicationCounter, ApplicationEvent, ReplyType
+
+State = Application.State
+Action = ApplicationEvent.Action
+
+REPLY_DAYS = 20  # 条例第三十三条第二款
+MAX_EXTENSION_DAYS = 20  # 条例第三十三条第二款
+SUPPLEMENT_NOTICE_DAYS = 7  # 条例第三十条
+MAX_THIRD_PARTY_DAYS = 15  # 条例第三十二条
+
+
+class WorkflowError(Exception):
+    """A step that is not allowed now or not to this person; the message is for people."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def receipt_date_for(channel, arrived_on):
+    """条例第三十一条: the day the application counts as received, from how it came and when it arrived
+    (in person: that day; registered post: the day signed for; ordinary mail: the day the office got it;
+    online, fax, e-mail: the day both sides confirmed it). An online application sent on a day off
+    counts from the next working day when ONLINE_RECEIPT_NEXT_WORKING_DAY is on."""
+    if channel == Application.Channel.ONLINE and settings.ONLINE_RECEIPT_NEXT_WORKING_DAY and not is_working_day(arrived_on):
+        return add_working_days(arrived_on, 1)
+    return arrived_on
+
+
+def compute_due_date(application):
+    """(due date, provisional?) from the clock's facts; (None, False) while the clock is stopped."""
+    if application.clock_start is None or application.state == State.SUPPLEMENT_REQUESTED:
+        return None, False
+    days = REPLY_DAYS + application.extension_days + application.third_party_paused_days
+    if application.state == State.THIRD_PARTY:
+        # Until the third party answers, assume it takes all the time it has.
+        days += MAX_THIRD_PARTY_DAYS
+    return add_working_days_with_flag(application.clock_start, days)
+
+
+def _refresh_due_date(application):
+    application.due_date, application.due_date_is_provisional = compute_due_date(application)
+
+
+def _locked(application):
+    return Application.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=application.pk)
+
+
+def _move(application, to_state, action, *, by, on=None, note=""):
+    """Change state, refresh the due date, save, and write the event: the shape of every step."""
+    from_state = application.state
+    application.state = to_state
+    _refresh_due_date(application)
+    application.save()
+    ApplicationEvent.objects.create(
+        application=application, action=action, from_state=from_state, to_state=to_state, actor=by,
+        on=on or timezone.localdate(), note=note, due_date=application.due_date,
+    )
+    return application
+
+
+def _require(condition, message, field=None):
+    if not condition:
+        raise WorkflowError(message, field)
+
+
+def _next_tracking_number(year):
+    counter, _ = ApplicationCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    return f"YSQ-{year}-{counter.last_serial:05d}"
+
+
+@transaction.atomic
+def receive(application, *, by=None, submission_key=None):
+    """Save a new application: online (by=None, from the public form) or entered by a clerk from
+    paper, post, fax or e-mail (then it is registered at once). A repeated submission of the same
+    form returns the application the first one created."""
+    if submission_key is not None:
+        existing = Application.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if by is not None:
+        _require(permissions.can_handle(by, application), "只能登记本单位收到的申请")
+    application.receipt_date = receipt_date_for(application.channel, application.arrived_on)
+    application.clock_start = application.receipt_date
+    application.tracking_number = _next_tracking_number(application.receipt_date.year)
+    application.submission_key = submission_key
+    application.state = State.RECEIVED
+    _refresh_due_date(application)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        return Application.objects.get(submission_key=submission_key)
+    ApplicationEvent.objects.create(
+        application=application, action=Action.RECEIVED, to_state=State.RECEIVED, actor=by,
+        on=application.receipt_date, note=application.get_channel_display(), due_date=application.due_date,
+    )
+    if by is not None:
+        _move(application, State.REGISTERED, Action.REGISTERED, by=by, note="工作人员录入并登记")
+    return application
+
+
+@transaction.atomic
+def register(application, *, by, note=""):
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记申请")
+    _require(application.state == State.RECEIVED, f"该申请当前状态为“{application.get_state_display()}”，不能登记")
+    return _move(application, State.REGISTERED, Action.REGISTERED, by=by, note=note)
+
+
+@transaction.atomic
+def request_supplement(application, *, by, note, on=None):
+    """条例第三十条: one notice, within 7 working days of receipt, saying what to supplement. The
+    clock stops until the supplement arrives."""
+    application = _locked(application)
+    on = on or timezone.localdate()
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以告知补正")
+    _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能告知补正")
+    _require(not application.events.filter(action=Action.SUPPLEMENT_REQUESTED).exists(), "补正只能告知一次")
+    _require(
+        on <= add_working_days(application.receipt_date, SUPPLEMENT_NOTICE_DAYS),
+        "告知补正应当在收到申请之日起7个工作日内一次性作出，已超过期限", "on",
+    )
+    _require(note.strip(), "请写明需要补正的事项和合理的补正期限", "note")
+    return _move(application, State.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_REQUESTED, by=by, on=on, note=note.strip())
+
+
+@transaction.atomic
+def record_supplement(application, *, by, received_on, note=""):
+    """The supplement arrived: the 20 working days start again from that day."""
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记补正")
+    _require(application.state == State.SUPPLEMENT_REQUESTED, "该申请不在待补正状态")
+    requested = application.events.filter(action=Action.SUPPLEMENT_REQUESTED).latest("pk").on
+    _require(received_on >= requested, "补正材料的收到日期不能早于告知补正日期", "received_on")
+    application.clock_start = received_on
+    return _move(application, State.REGISTERED, Action.SUPPLEMENT_RECEIVED, by=by, on=received_on, note=note)
+
+
+@transaction.atomic
+def consult_third_party(application, *, by, sent_on, note):
+    """条例第三十二条: written consultation; the third party's time (up to 15 working days) is not counted."""
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以征求第三方意见")
+    _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能征求第三方意见")
+    _require(note.strip(), "请写明征求意见的第三方及事项", "note")
+    application.third_party_sent_on = sent_on
+    return _move(application, State.THIRD_PARTY, Action.THIRD_PARTY_CONSULTED, by=by, on=sent_on, note=note.strip())
+
+
+@transaction.atomic
+def record_third_party_answer(application, *, by, answered_on, note=""):
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记第三方意见")
+    _require(application.state == State.THIRD_PARTY, "该申请未在征求第三方意见")
+    _require(answered_on >= application.third_party_sent_on, "第三方答复日期不能早于征求意见日期", "answered_on")
+    paused = min(working_days_between(application.third_party_sent_on, answered_on), MAX_THIRD_PARTY_DAYS)
+    application.third_party_paused_days += paused
+    application.third_party_sent_on = None
+    return _move(
+        application, State.REGISTERED, Action.THIRD_PARTY_ANSWERED, by=by, on=answered_on,
+        note=f"{note}（不计入答复期限的工作日：{paused}日）".lstrip(),
+    )
+
+
+@transaction.atomic
+def extend(application, *, by, days, note):
+    """条例第三十三条: with the disclosure office head's approval, at most 20 more working days, once,
+    and the applicant is told (the event is public)."""
+    application = _locked(application)
+    _require(permissions.can_approve(by, application), "延长答复期限须经政府信息公开工作机构负责人（审核员）同意")
+    _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能延期")
+    _require(application.extension_days == 0, "答复期限只能延长一次")
+    _require(1 <= days <= MAX_EXTENSION_DAYS, "延长的期限最长不得超过20个工作日", "days")
+    _require(note.strip(), "请写明延期理由", "note")
+    application.extension_days = days
+    return _move(application, application.state, Action.EXTENDED, by=by, note=f"延长{days}个工作日：{note.strip()}")
+
+
+def reply_problems(reply_type, fields):
+    """What the chosen reply type still needs, as field → message (REPLY_REQUIREMENTS)."""
+    return {
+        field: message for field, message in REPLY_REQUIREMENTS.get(ReplyType(reply_type), {}).items()
+        if not fields.get(field)
+    }
+
+
+@transaction.atomic
+def draft_reply(application, *, by, reply_type, reply_text="", where_public="", responsible_body="",
+                information_file=None, redacted_file=None):
+    """Write the reply and generate its letter (政府信息公开申请答复告知书) for the reviewer."""
+    from .letters import letter_filename, reply_letter
+
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以拟定答复")
+    _require(reply_type in ReplyType.values, "请选择答复类型", "reply_type")
+    allowed = application.state == State.REGISTERED or (
+        application.state == State.SUPPLEMENT_REQUESTED and reply_type == ReplyType.OTHER_NO_SUPPLEMENT
+    )
+    _require(allowed, f"该申请当前状态为“{application.get_state_display()}”，不能拟定此类答复")
+    fields = {
+        "reply_text": reply_text.strip(), "where_public": where_public.strip(),
+        "redacted_file": redacted_file or application.redacted_file,
+    }
+    problems = reply_problems(reply_type, fields)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise WorkflowError(message, field)
+    application.reply_type = reply_type
+    application.reply_text = fields["reply_text"]
+    application.where_public = fields["where_public"]
+    application.responsible_body = responsible_body.strip()
+    if information_file is not None:
+        application.information_file = information_file
+    if redacted_file is not None:
+        application.redacted_file = redacted_file
+    application.reply_letter = ContentFile(reply_letter(application), name=letter_filename(application))
+    return _move(application, State.REPLY_DRAFTED, Action.REPLY_DRAFTED, by=by, note=ReplyType(reply_type).label)
+
+
+@transaction.atomic
+def replace_letter(application, *, by, letter):
+    """Staff may edit the generated letter and upload it again before it is approved."""
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以修改答复告知书")
+    _require(application.state == State.REPLY_DRAFTED, "只有待审批的答复可以更换告知书")
+    application.reply_letter = letter
+    application.save(update_fields=["reply_letter"])
+    ApplicationEvent.objects.create(
+        application=application, action=Action.REPLY_DRAFTED, from_state=application.state, to_state=application.state,
+        actor=by, on=timezone.localdate(), note="上传修改后的答复告知书", due_date=application.due_date,
+    )
+    return application
+
+
+@transaction.atomic
+def approve_reply(application, *, by, note=""):
+    application = _locked(application)
+    _require(permissions.can_approve(by, application), "只有本单位审核员可以审批答复")
+    _require(application.state == State.REPLY_DRAFTED, f"该申请当前状态为“{application.get_state_display()}”，没有待审批的答复")
+    return _move(application, State.REPLY_APPROVED, Action.REPLY_APPROVED, by=by, note=note)
+
+
+@transaction.atomic
+def return_reply(application, *, by, note):
+    """The reviewer sends the draft reply back to the clerk."""
+    application = _locked(application)
+    _require(permissions.can_approve(by, application), "只有本单位审核员可以退回答复")
+    _require(application.state == State.REPLY_DRAFTED, "没有待审批的答复")
+    _require(note.strip(), "请写明退回意见", "note")
+    return _move(application, State.REGISTERED, Action.REPLY_DRAFTED, by=by, note=f"退回修改：{note.strip()}")
+
+
+@transaction.atomic
+def send_reply(application, *, by, sent_on=None, note=""):
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以送达答复")
+    _require(application.state == State.REPLY_APPROVED, "答复尚未审批，不能送达")
+    application.replied_on = sent_on or timezone.localdate()
+    return _move(application, State.REPLIED, Action.REPLIED, by=by, on=application.replied_on, note=note)
+
+
+@transaction.atomic
+def archive(application, *, by, note=""):
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以归档")
+    _require(application.state == State.REPLIED, "只有已答复的申请可以归档")
+    return _move(application, State.ARCHIVED, Action.ARCHIVED, by=by, note=note)
+
+
+@transaction.atomic
+def withdraw(application, *, by, note):
+    """The applicant withdrew the application (recorded by a clerk). Applications are never deleted."""
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记撤回")
+    _require(application.is_open, "该申请已办结，不能撤回")
+    _require(note.strip(), "请写明撤回的方式和时间（如申请人书面撤回）", "note")
+    return _move(application, State.WITHDRAWN, Action.WITHDRAWN, by=by, note=note.strip())
+
+
+@transaction.atomic
+def recompute_due_dates(*, by):
+    """After the working-day calendar changed: recompute every open application's due date and
+    note each change in its timeline. Returns how many changed."""
+    changed = 0
+    for application in Application.objects.select_for_update().filter(state__in=Application.OPEN_STATES):
+        before = (application.due_date, application.due_date_is_provisional)
+        _refresh_due_date(application)
+        if (application.due_date, application.due_date_is_provisional) != before:
+            application.save(update_fields=["due_date", "due_date_is_provisional"])
+            ApplicationEvent.objects.create(
+                application=application, action=Action.DUE_DATE_RECOMPUTED, from_state=application.state,
+                to_state=application.state, actor=by, on=timezone.localdate(),
+                note=f"答复期限：{before[0] or '—'} → {application.due_date or '—'}", due_date=application.due_date,
+            )
+            changed += 1
+    return changed

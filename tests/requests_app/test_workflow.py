@@ -1,0 +1,181 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from requests_app import workflow
+from requests_app.models import Application, ApplicationEvent, CalendarDay, ReplyType
+from requests_app.workflow import WorkflowError, receipt_date_for
+from tests.factories import make_application
+
+D = datetime.date
+State = Application.State
+
+
+@pytest.mark.parametrize(
+    "channel, arrived, expected",
+    [
+        ("in_person", D(2026, 9, 28), D(2026, 9, 28)),       # the day it was handed in
+        ("registered_post", D(2026, 10, 9), D(2026, 10, 9)),  # the day it was signed for
+        ("post", D(2026, 10, 12), D(2026, 10, 12)),           # the day the office got it
+        ("fax", D(2026, 10, 3), D(2026, 10, 3)),              # the day both sides confirmed it
+        ("online", D(2026, 9, 28), D(2026, 9, 28)),
+        ("online", D(2026, 10, 3), D(2026, 10, 8)),           # 国庆 2026: next working day
+        ("online", D(2026, 10, 10), D(2026, 10, 10)),         # a 调休 Saturday is a working day
+    ],
+)
+def test_receipt_date_per_channel(db, channel, arrived, expected):
+    assert receipt_date_for(channel, arrived) == expected
+
+
+def test_online_receipt_on_a_day_off_can_be_kept_by_setting(db, settings):
+    settings.ONLINE_RECEIPT_NEXT_WORKING_DAY = False
+    assert receipt_date_for("online", D(2026, 10, 3)) == D(2026, 10, 3)
+
+
+def test_received_2026_09_28_is_due_2026_10_30(application, gongan):
+    assert application.receipt_date == D(2026, 9, 28)
+    assert application.due_date == D(2026, 10, 30)
+    assert application.state == State.REGISTERED
+    assert application.tracking_number.startswith("YSQ-2026-")
+    assert [e.action for e in application.events.all()] == ["received", "registered"]
+
+
+def test_tracking_numbers_count_up_per_year(gongan, gongan_clerk):
+    first = make_application(gongan, gongan_clerk)
+    second = make_application(gongan, gongan_clerk)
+    assert (first.tracking_number, second.tracking_number) == ("YSQ-2026-00001", "YSQ-2026-00002")
+    assert first.query_code != second.query_code and len(first.query_code) == 8
+
+
+def test_supplement_stops_the_clock_and_restarts_it_from_its_arrival(application, gongan_clerk):
+    application = workflow.request_supplement(application, by=gongan_clerk, note="请写明所需信息的年份", on=D(2026, 9, 30))
+    assert application.state == State.SUPPLEMENT_REQUESTED and application.due_date is None
+    application = workflow.record_supplement(application, by=gongan_clerk, received_on=D(2026, 10, 12))
+    # 20 working days after Monday 2026-10-12.
+    assert application.clock_start == D(2026, 10, 12)
+    assert application.due_date == D(2026, 11, 9)
+
+
+def test_supplement_notice_after_7_working_days_is_refused(application, gongan_clerk):
+    # 7 working days after 2026-09-28 is 2026-10-13 (国庆 in between).
+    workflow.request_supplement(application, by=gongan_clerk, note="补正", on=D(2026, 10, 13))
+    other = make_application(application.organisation, gongan_clerk)
+    with pytest.raises(WorkflowError, match="7个工作日内"):
+        workflow.request_supplement(other, by=gongan_clerk, note="补正", on=D(2026, 10, 14))
+
+
+def test_third_party_time_is_not_counted(application, gongan_clerk):
+    application = workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 12), note="征求某公司意见")
+    # While waiting, the due date assumes the full 15 working days.
+    assert application.due_date == D(2026, 11, 20)
+    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 16))
+    # The 4 working days 13th–16th are not counted (the day it was sent is): 2026-10-30 + 4 working days.
+    assert application.third_party_paused_days == 4
+    assert application.due_date == D(2026, 11, 5)
+
+
+def test_third_party_pause_is_at_most_15_working_days(application, gongan_clerk):
+    workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 12), note="征求意见")
+    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 12, 31))
+    assert application.third_party_paused_days == 15
+
+
+def test_one_extension_of_at_most_20_days_by_the_reviewer(application, gongan_clerk, gongan_reviewer):
+    with pytest.raises(WorkflowError, match="负责人"):
+        workflow.extend(application, by=gongan_clerk, days=20, note="需协调")
+    with pytest.raises(WorkflowError, match="20个工作日"):
+        workflow.extend(application, by=gongan_reviewer, days=21, note="需协调")
+    application = workflow.extend(application, by=gongan_reviewer, days=20, note="涉及多个科室，需协调")
+    assert application.due_date == D(2026, 11, 27)
+    assert application.events.get(action="extended").is_public
+    with pytest.raises(WorkflowError, match="只能延长一次"):
+        workflow.extend(application, by=gongan_reviewer, days=5, note="再延")
+
+
+def test_full_reply_path(application, gongan_clerk, gongan_reviewer):
+    application = workflow.draft_reply(
+        application, by=gongan_clerk, reply_type=ReplyType.ALREADY_PUBLIC, where_public="青禾县人民政府网站“统计信息”栏目",
+    )
+    assert application.state == State.REPLY_DRAFTED and application.reply_letter.name.endswith(".docx")
+    application = workflow.approve_reply(application, by=gongan_reviewer)
+    application = workflow.send_reply(application, by=gongan_clerk, sent_on=D(2026, 10, 20))
+    application = workflow.archive(application, by=gongan_clerk)
+    assert application.state == State.ARCHIVED and application.replied_on == D(2026, 10, 20)
+    assert [e.action for e in application.events.all()] == [
+        "received", "registered", "reply_drafted", "reply_approved", "replied", "archived",
+    ]
+
+
+def test_reply_types_ask_for_what_the_law_requires(application, gongan_clerk):
+    with pytest.raises(WorkflowError, match="获取该信息的方式和途径"):
+        workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.ALREADY_PUBLIC)
+    with pytest.raises(WorkflowError, match="区分处理后的信息"):
+        workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.PARTIALLY_DISCLOSED, reply_text="涉及个人隐私部分不予公开")
+    with pytest.raises(WorkflowError, match="理由"):
+        workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.WITHHELD_PROCESS)
+    application.refresh_from_db()
+    assert application.state == State.REGISTERED and not application.reply_type
+
+
+@pytest.mark.parametrize(
+    "step, kwargs",
+    [
+        ("register", {}),  # already registered
+        ("record_supplement", {"received_on": D(2026, 10, 1)}),
+        ("record_third_party_answer", {"answered_on": D(2026, 10, 1)}),
+        ("approve_reply", {}),
+        ("send_reply", {}),
+        ("archive", {}),
+    ],
+)
+def test_steps_out_of_order_are_refused_and_change_nothing(application, gongan_clerk, gongan_reviewer, step, kwargs):
+    before = (Application.objects.get(pk=application.pk).state, ApplicationEvent.objects.count())
+    actor = gongan_reviewer if step == "approve_reply" else gongan_clerk
+    with pytest.raises(WorkflowError):
+        getattr(workflow, step)(application, by=actor, **kwargs)
+    assert (Application.objects.get(pk=application.pk).state, ApplicationEvent.objects.count()) == before
+
+
+def test_another_organisations_clerk_cannot_handle(application, jiaoyu_clerk, county_reviewer):
+    for actor in (jiaoyu_clerk, county_reviewer):
+        with pytest.raises(WorkflowError):
+            workflow.draft_reply(application, by=actor, reply_type=ReplyType.DISCLOSED, reply_text="提供")
+
+
+def test_no_supplement_reply_from_the_waiting_state(application, gongan_clerk):
+    workflow.request_supplement(application, by=gongan_clerk, note="请补正", on=D(2026, 9, 29))
+    application = workflow.draft_reply(
+        application, by=gongan_clerk, reply_type=ReplyType.OTHER_NO_SUPPLEMENT, reply_text="申请人逾期未补正"
+    )
+    assert application.state == State.REPLY_DRAFTED
+
+
+def test_withdrawal_is_a_state_and_nothing_is_ever_deleted(application, gongan_clerk):
+    application = workflow.withdraw(application, by=gongan_clerk, note="申请人于2026年10月9日书面撤回")
+    assert application.state == State.WITHDRAWN
+    with pytest.raises(PermissionDenied):
+        application.delete()
+    event = application.events.first()
+    with pytest.raises(PermissionDenied):
+        event.delete()
+    event.note = "改写"
+    with pytest.raises(PermissionDenied):
+        event.save()
+    assert Application.objects.filter(pk=application.pk).exists()
+
+
+def test_calendar_changes_recompute_open_due_dates(application, superuser):
+    CalendarDay.objects.create(date=D(2026, 10, 8), is_working_day=False, note="假设临时放假")
+    assert workflow.recompute_due_dates(by=superuser) == 1
+    application.refresh_from_db()
+    assert application.due_date == D(2026, 11, 2)
+    assert application.events.filter(action="due_date_recomputed").exists()
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0))
+def test_due_date_in_an_unannounced_year_is_provisional_on_2026_12_01(gongan, gongan_clerk):
+    application = make_application(gongan, gongan_clerk, arrived_on=D(2026, 12, 21))
+    assert application.due_date.year == 2027
+    assert application.due_date_is_provisional
