@@ -63,7 +63,10 @@ def apply(request):
             return redirect("requests_app:receipt")
         form.refresh_challenge()
         return render(request, "requests_app/apply.html", {"form": form}, status=400)
-    form = ApplicationForm(initial={"submission_key": uuid.uuid4(), "organisation": request.GET.get("organisation")})
+    form = ApplicationForm(initial={
+        "submission_key": uuid.uuid4(), "organisation": request.GET.get("organisation"),
+        "applicant_kind": Application.ApplicantKind.PERSON, "id_type": Application.IdType.RESIDENT_ID,
+    })
     return render(request, "requests_app/apply.html", {"form": form})
 
 

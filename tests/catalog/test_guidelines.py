@@ -53,3 +53,19 @@ def test_fixture_channels_are_the_national_list():
         for top in data["items"]:
             for child in top["children"]:
                 assert set(child["channels"]) <= set(Channel.labels), (path.name, child["name"])
+
+
+def test_compulsory_education_has_the_ten_first_level_items_of_the_2019_guideline(db):
+    load_guidelines()
+    guideline = Catalogue.objects.get(domain__name="义务教育", is_guideline=True)
+    tops = list(guideline.items.filter(parent__isnull=True).order_by("tree_id").values_list("name", flat=True))
+    assert tops == ["政策文件", "教育概况", "民办学校信息", "财务信息", "招生管理", "学生管理", "教师管理",
+                    "重要政策执行情况", "教育督导公开", "校园安全"]
+
+
+def test_household_registration_has_7_aspects_and_18_items(db):
+    # 公安部《户籍管理领域基层政务公开标准指引》: 7 aspects, 18 items.
+    load_guidelines()
+    guideline = Catalogue.objects.get(domain__name="户籍管理", is_guideline=True)
+    assert guideline.items.filter(parent__isnull=True).count() == 7
+    assert guideline.items.filter(parent__isnull=False).count() == 18
