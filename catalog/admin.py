@@ -10,8 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from mptt.admin import DraggableMPTTAdmin
 
+from portal.admin import BackOfficeAdmin
 from portal.models import Organisation
-from portal.permissions import is_county_office, staff_of
+from portal.permissions import clerk_organisations, is_county_office
 
 from . import permissions, workflow
 from .diff import catalogue_changes
@@ -22,17 +23,11 @@ from .views import xlsx_response
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(BackOfficeAdmin, admin.ModelAdmin):
     list_display = ("order", "name", "slug", "lead_department", "is_pilot")
     list_display_links = ("name",)
     search_fields = ("name",)
     autocomplete_fields = ("lead_department",)
-
-    def has_module_permission(self, request):
-        return staff_of(request.user) is not None or request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return is_county_office(request.user)
@@ -88,19 +83,8 @@ class StartForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-def compilable_organisations(user):
-    """Organisations whose catalogues this user may compile: their own, or any for a superuser."""
-    qs = Organisation.objects.filter(is_disclosure_body=True)
-    if user.is_superuser:
-        return qs
-    staff = staff_of(user)
-    if staff is None or not staff.is_clerk:
-        return qs.none()
-    return qs.filter(pk=staff.organisation_id)
-
-
 @admin.register(Catalogue)
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(BackOfficeAdmin, admin.ModelAdmin):
     list_display = ("__str__", "domain", "organisation", "version", "state", "published_at")
     list_filter = ("state", "is_guideline", "domain")
     list_select_related = ("domain", "organisation")
@@ -113,12 +97,6 @@ class CatalogueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return permissions.visible_catalogues(request.user).select_related("domain", "organisation")
-
-    def has_module_permission(self, request):
-        return staff_of(request.user) is not None or request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
         return False  # catalogues are started from a guideline or imported, never typed in blank
@@ -187,7 +165,7 @@ class CatalogueAdmin(admin.ModelAdmin):
         return xlsx_response(catalogue)
 
     def import_view(self, request):
-        organisations = compilable_organisations(request.user)
+        organisations = clerk_organisations(request.user)
         if not organisations.exists():
             raise PermissionDenied("只有发布员可以导入本单位的标准目录")
         form = ImportForm(
@@ -226,7 +204,7 @@ class CatalogueAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/catalog/catalogue/import.html", context, status=status)
 
     def start_view(self, request):
-        organisations = compilable_organisations(request.user)
+        organisations = clerk_organisations(request.user)
         if not organisations.exists():
             raise PermissionDenied("只有发布员可以编制本单位的标准目录")
         data = request.POST if request.method == "POST" else (request.GET if "domain" in request.GET else None)
@@ -297,7 +275,7 @@ class CatalogueItemForm(forms.ModelForm):
 
 
 @admin.register(CatalogueItem)
-class CatalogueItemAdmin(DraggableMPTTAdmin):
+class CatalogueItemAdmin(BackOfficeAdmin, DraggableMPTTAdmin):
     form = CatalogueItemForm
     list_display = ("tree_actions", "indented_title", "owner", "method", "level_county", "level_township")
     list_display_links = ("indented_title",)
@@ -309,26 +287,20 @@ class CatalogueItemAdmin(DraggableMPTTAdmin):
         qs = super().get_queryset(request).filter(catalogue__in=permissions.visible_catalogues(request.user))
         return qs.select_related("catalogue")
 
-    def has_module_permission(self, request):
-        return staff_of(request.user) is not None or request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return compilable_organisations(request.user).exists()
+            return clerk_organisations(request.user).exists()
         return permissions.can_edit_catalogue(request.user, obj.catalogue)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
 
     def has_add_permission(self, request):
-        return compilable_organisations(request.user).exists()
+        return clerk_organisations(request.user).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         editable = Catalogue.objects.filter(
-            state=Catalogue.State.DRAFT, is_guideline=False, organisation__in=compilable_organisations(request.user)
+            state=Catalogue.State.DRAFT, is_guideline=False, organisation__in=clerk_organisations(request.user)
         )
         if db_field.name == "catalogue":
             kwargs["queryset"] = editable.select_related("domain", "organisation")

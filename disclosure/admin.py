@@ -13,8 +13,9 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Catalogue, CatalogueItem
+from portal.admin import BackOfficeAdmin
 from portal.models import Organisation
-from portal.permissions import is_county_office, staff_of
+from portal.permissions import clerk_organisations, is_county_office
 
 from . import permissions, workflow
 from .files import AttachmentRefused, check_attachment, strip_metadata
@@ -30,16 +31,6 @@ class RichTextWidget(forms.Textarea):
     class Media:
         js = ("disclosure/richtext.js",)
         css = {"all": ("disclosure/richtext.css",)}
-
-
-def compilable_organisations(user):
-    qs = Organisation.objects.filter(is_disclosure_body=True)
-    if user.is_superuser:
-        return qs
-    staff = staff_of(user)
-    if staff is None or not staff.is_clerk:
-        return qs.none()
-    return qs.filter(pk=staff.organisation_id)
 
 
 class AttachmentForm(forms.ModelForm):
@@ -144,7 +135,7 @@ STEPS = {
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
     form = DocumentForm
     list_display = ("title", "organisation", "index_number", "attribute", "status", "validity", "publish_date")
     list_filter = ("status", "attribute", "validity", "is_normative", "is_disclosure_rule", AssessmentDueFilter, "genre")
@@ -172,18 +163,12 @@ class DocumentAdmin(SimpleHistoryAdmin):
             queryset = permissions.public_documents()
         return super().get_search_results(request, queryset, search_term)
 
-    def has_module_permission(self, request):
-        return staff_of(request.user) is not None or request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
     def has_add_permission(self, request):
-        return compilable_organisations(request.user).exists()
+        return clerk_organisations(request.user).exists()
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return compilable_organisations(request.user).exists()
+            return clerk_organisations(request.user).exists()
         return permissions.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -192,21 +177,21 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
-            kwargs["queryset"] = compilable_organisations(request.user)
+            kwargs["queryset"] = clerk_organisations(request.user)
         if db_field.name == "topic":
             kwargs["queryset"] = Topic.objects.select_related("parent")
         if db_field.name == "catalogue_item":
             kwargs["queryset"] = CatalogueItem.objects.filter(
                 catalogue__state=Catalogue.State.PUBLISHED,
                 catalogue__is_guideline=False,
-                catalogue__organisation__in=compilable_organisations(request.user),
+                catalogue__organisation__in=clerk_organisations(request.user),
                 parent__isnull=False,
             ).select_related("catalogue__domain", "parent")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        own = compilable_organisations(request.user)
+        own = clerk_organisations(request.user)
         if own.count() == 1:
             initial.setdefault("organisation", own.first().pk)
         initial.setdefault("written_date", timezone.localdate())
@@ -282,7 +267,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(SimpleHistoryAdmin):
+class GuideAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
     list_display = ("organisation", "updated_at")
     fields = ("organisation", "body")
 
@@ -292,29 +277,23 @@ class GuideAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("organisation")
-        return qs if is_county_office(request.user) else qs.filter(organisation__in=compilable_organisations(request.user))
+        return qs if is_county_office(request.user) else qs.filter(organisation__in=clerk_organisations(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
             kwargs["queryset"] = (
                 Organisation.objects.filter(is_disclosure_body=True)
-                if is_county_office(request.user) else compilable_organisations(request.user)
+                if is_county_office(request.user) else clerk_organisations(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_module_permission(self, request):
-        return staff_of(request.user) is not None or request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
     def has_add_permission(self, request):
-        return is_county_office(request.user) or compilable_organisations(request.user).exists()
+        return is_county_office(request.user) or clerk_organisations(request.user).exists()
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return self.has_add_permission(request)
-        return is_county_office(request.user) or compilable_organisations(request.user).filter(pk=obj.organisation_id).exists()
+        return is_county_office(request.user) or clerk_organisations(request.user).filter(pk=obj.organisation_id).exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -383,15 +362,9 @@ class GazetteIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BackOfficeAdmin, admin.ModelAdmin):
     list_display = ("code", "__str__")
     search_fields = ("name", "code")
-
-    def has_module_permission(self, request):
-        return staff_of(request.user) is not None or request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
         return False

@@ -11,8 +11,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from .selectors import public_listing
 from portal.selectors import disclosure_bodies
+
+from .selectors import public_listing
 
 FEED_SIZE = 50
 

@@ -7,6 +7,17 @@ from .models import Organisation, Staff
 from .permissions import acts_for, is_county_office, staff_of
 
 
+class BackOfficeAdmin:
+    """Mixin: every back-office user (any staff role) may open and read this model's pages; what
+    they may change is each admin's own rule."""
+
+    def has_module_permission(self, request):
+        return staff_of(request.user) is not None or request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(DraggableMPTTAdmin):
     list_display = ("tree_actions", "indented_title", "kind", "credit_code", "phone", "is_disclosure_body")

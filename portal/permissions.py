@@ -1,6 +1,6 @@
 """Who may act for which organisation. Other apps build their rules on these."""
 
-from .models import Staff
+from .models import Organisation, Staff
 
 
 def staff_of(user):
@@ -41,3 +41,14 @@ def has_role_in(user, organisation, *roles):
         and staff.organisation_id == organisation.pk
         and any(staff.has_role(role) for role in roles)
     )
+
+
+def clerk_organisations(user):
+    """The disclosure bodies this user writes for as a clerk: their own, or every one for a superuser."""
+    qs = Organisation.objects.filter(is_disclosure_body=True)
+    if user.is_superuser:
+        return qs
+    staff = staff_of(user)
+    if staff is None or not staff.is_clerk:
+        return qs.none()
+    return qs.filter(pk=staff.organisation_id)

@@ -12,8 +12,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from portal.models import Organisation
-from portal.permissions import is_county_office, staff_of
+from portal.admin import BackOfficeAdmin
+from portal.permissions import clerk_organisations, is_county_office, staff_of
 
 from . import permissions, selectors, workflow
 from .models import Application, ApplicationEvent, CalendarDay, ReplySettings, ReplyType
@@ -72,16 +72,6 @@ class PaperApplicationForm(forms.ModelForm):
         if arrived_on > timezone.localdate():
             raise forms.ValidationError("送达日期不能晚于今天")
         return arrived_on
-
-
-def handled_organisations(user):
-    qs = Organisation.objects.filter(is_disclosure_body=True)
-    if user.is_superuser:
-        return qs
-    staff = staff_of(user)
-    if staff is None or not staff.is_clerk:
-        return qs.none()
-    return qs.filter(pk=staff.organisation_id)
 
 
 def _date(request, name):
@@ -192,12 +182,12 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
-            kwargs["queryset"] = handled_organisations(request.user)
+            kwargs["queryset"] = clerk_organisations(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        own = handled_organisations(request.user)
+        own = clerk_organisations(request.user)
         if own.count() == 1:
             initial.setdefault("organisation", own.first().pk)
         initial.setdefault("arrived_on", timezone.localdate())
@@ -212,7 +202,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
     def has_add_permission(self, request):
-        return handled_organisations(request.user).exists()
+        return clerk_organisations(request.user).exists()
 
     def has_change_permission(self, request, obj=None):
         return False  # every change is a workflow step (the buttons), never a free edit
@@ -291,18 +281,12 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
     """The county office keeps the statutory calendar; every change recomputes open applications' due dates."""
 
     list_display = ("date", "is_working_day", "note")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"
-
-    def has_module_permission(self, request):
-        return staff_of(request.user) is not None or request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
         return is_county_office(request.user)

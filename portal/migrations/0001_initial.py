@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import mptt.fields
-import portal.models
 from django.conf import settings
 from django.db import migrations, models
+
+import portal.models
 
 
 class Migration(migrations.Migration):

@@ -5,8 +5,8 @@ from django.db import connection
 
 from catalog import workflow
 from catalog.models import Catalogue
-from tests.factories import make_domain, make_guideline, make_organisation, make_published_catalogue, make_staff
 from portal.models import Organisation, Staff
+from tests.factories import make_domain, make_guideline, make_organisation, make_published_catalogue, make_staff
 
 
 @pytest.mark.postgres_only

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from disclosure import workflow
-from disclosure.models import Attachment, Document, GazetteEntry, GazetteIssue, Guide
+from disclosure.models import Attachment, GazetteEntry, GazetteIssue, Guide
 from tests.factories import make_document, make_organisation, make_topic
 
 

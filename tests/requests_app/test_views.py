@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from requests_app import workflow
 from requests_app.forms import CHALLENGE_SALT
 from requests_app.models import Application
-from tests.factories import VALID_RESIDENT_ID, make_application
+from tests.factories import VALID_RESIDENT_ID
 
 MONDAY = datetime.datetime(2026, 9, 28, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
