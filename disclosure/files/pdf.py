@@ -1,0 +1,120 @@
+"""PDF: reading with pypdf, and removing /Info authors, XMP, application data and annotation authors.
+A digitally signed PDF is left unchanged."""
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject, TextStringObject
+
+from .common import CLEANING_FAILED, AttachmentRefused, _note, _note_xmp
+
+# Kept: they describe the document. Everything else in /Info (Author, Creator, Producer, Company, any
+# custom key) goes.
+PDF_KEPT_INFO = ("/Title", "/Subject", "/Keywords", "/CreationDate", "/ModDate")
+PDF_INFO_KEYS = {"/Author": "author", "/Creator": "creator", "/Producer": "producer", "/Company": "company",
+                 "/Manager": "manager"}
+# Annotations whose /T is the name of the person who wrote them (for a form field /T is the field name).
+MARKUP_ANNOTATIONS = {"/Text", "/FreeText", "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine",
+                      "/Highlight", "/Underline", "/Squiggly", "/StrikeOut", "/Stamp", "/Caret", "/Ink",
+                      "/FileAttachment", "/Sound", "/Redact"}
+
+
+def _read_pdf(data):
+    """A PdfReader whose page tree loads, or None."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if not reader.is_encrypted:
+            len(reader.pages)  # most damage shows when the page tree is read
+        return reader
+    except Exception:  # pypdf raises anything from KeyError to RecursionError on damaged files
+        return None
+
+
+def _read_pdf_or_refuse(data):
+    reader = _read_pdf(data)
+    if reader is None or reader.is_encrypted:
+        raise AttachmentRefused(CLEANING_FAILED)
+    return reader
+
+
+def _pdf_text(value):
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    return str(value)
+
+
+def _pdf_is_signed(reader):
+    fields = reader.get_fields() or {}
+    return any(field.get("/FT") == "/Sig" and field.get("/V") is not None for field in fields.values())
+
+
+def _walk_pdf(root, found, clean):
+    """Visit every dictionary reachable from the catalogue once, noting (and with clean=True removing)
+    XMP streams, /PieceInfo application data and the authors of markup annotations."""
+    seen = set()
+    pending = [root]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in seen:
+                continue
+            seen.add(item.idnum)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            _clean_pdf_dictionary(item, found, clean)
+            pending.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+
+
+def _clean_pdf_dictionary(dictionary, found, clean):
+    if "/Metadata" in dictionary:
+        metadata = dictionary["/Metadata"]
+        if isinstance(metadata, StreamObject):
+            _note_xmp(metadata.get_data(), found)
+        if clean:
+            del dictionary["/Metadata"]
+    if "/PieceInfo" in dictionary and clean:
+        # Private data of the authoring application (Illustrator keeps a whole editable copy here).
+        del dictionary["/PieceInfo"]
+    if dictionary.get("/Subtype") in MARKUP_ANNOTATIONS and "/T" in dictionary:
+        _note(found, "comment_authors", _pdf_text(dictionary["/T"]))
+        if clean:
+            dictionary[NameObject("/T")] = TextStringObject("")
+
+
+def _strip_pdf(data):
+    reader = _read_pdf_or_refuse(data)
+    try:
+        if _pdf_is_signed(reader):
+            return data
+        info = reader.metadata or {}
+        kept = {key: _pdf_text(info[key]) for key in PDF_KEPT_INFO if key in info}
+        writer = PdfWriter(clone_from=reader)
+        _walk_pdf(writer.root_object, {}, clean=True)
+        writer.metadata = None
+        if kept:
+            writer.add_metadata(kept)
+        # Written out and cloned again: a clone copies only objects reachable from the catalogue, so the
+        # XMP streams and application data detached above are not left in the file as orphans.
+        return _pdf_bytes(PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_bytes(writer)))))
+    except Exception as exc:  # pypdf raises anything from KeyError to RecursionError on damaged files
+        raise AttachmentRefused(CLEANING_FAILED) from exc
+
+
+def _pdf_bytes(writer):
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _read_pdf_properties(data, found):
+    reader = _read_pdf_or_refuse(data)
+    try:
+        info = reader.metadata or {}
+        for key in info:
+            if key not in PDF_KEPT_INFO and key != "/Trapped":
+                _note(found, PDF_INFO_KEYS.get(key, f"info:{key.lstrip('/')}"), _pdf_text(info.raw_get(key)))
+        _walk_pdf(reader.root_object, found, clean=False)
+    except Exception as exc:  # pypdf raises anything from KeyError to RecursionError on damaged files
+        raise AttachmentRefused(CLEANING_FAILED) from exc
