@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres clean
+.PHONY: run test test-sqlite test-postgres browser clean
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
@@ -19,13 +19,17 @@ run: $(VENV)/.installed
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed
-	@echo "==================== test suite on SQLite ===================="
+# The browser tests (tests/e2e) drive Debian's Chromium; they run once, with the SQLite suite.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test-sqlite: $(VENV)/.installed browser
+	@echo "==================== test suite on SQLite (and the browser tests) ===================="
 	env -u DATABASE_URL DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed
 	@echo "==================== test suite on PostgreSQL ===================="
-	DEBUG=1 scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=1 scripts/with-postgres $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
