@@ -96,7 +96,7 @@ def submit(catalogue, *, by, comment=""):
         raise WorkflowError("只有本单位发布员可以提交本单位的目录草稿")
     incomplete = [
         item.name for item in catalogue.items.all()
-        if item.element_errors() and (item.parent_id or not item.get_children().exists())
+        if item.element_errors() and (item.parent_id or item.is_leaf_node())
     ]
     if not catalogue.items.exists():
         raise WorkflowError("目录中没有任何公开事项，不能提交")

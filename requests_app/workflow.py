@@ -3,13 +3,21 @@ extend, draft / approve / send the reply, archive, withdraw. Each step checks th
 changes the row and writes its event in one transaction, with the row locked: of two staff acting at
 once, one wins and the other is told."""
 
+import datetime
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import permissions
-from .deadlines import add_working_days, add_working_days_with_flag, is_working_day, working_days_between
+from .deadlines import (
+    add_working_days,
+    add_working_days_with_flag,
+    calendar_overrides,
+    is_working_day,
+    working_days_between,
+)
 from .models import REPLY_REQUIREMENTS, Application, ApplicationCounter, ApplicationEvent, ReplyType
 
 State = Application.State
@@ -39,19 +47,20 @@ def receipt_date_for(channel, arrived_on):
     return arrived_on
 
 
-def compute_due_date(application):
-    """(due date, provisional?) from the clock's facts; (None, False) while the clock is stopped."""
+def compute_due_date(application, overrides=None):
+    """(due date, provisional?) from the clock's facts; (None, False) while the clock is stopped.
+    `overrides` (calendar_overrides for a range covering the count) saves a query per application."""
     if application.clock_start is None or application.state == State.SUPPLEMENT_REQUESTED:
         return None, False
     days = REPLY_DAYS + application.extension_days + application.third_party_paused_days
     if application.state == State.THIRD_PARTY:
         # Until the third party answers, assume it takes all the time it has.
         days += MAX_THIRD_PARTY_DAYS
-    return add_working_days_with_flag(application.clock_start, days)
+    return add_working_days_with_flag(application.clock_start, days, overrides)
 
 
-def _refresh_due_date(application):
-    application.due_date, application.due_date_is_provisional = compute_due_date(application)
+def _refresh_due_date(application, overrides=None):
+    application.due_date, application.due_date_is_provisional = compute_due_date(application, overrides)
 
 
 def _locked(application):
@@ -299,9 +308,13 @@ def recompute_due_dates(*, by):
     """After the working-day calendar changed: recompute every open application's due date and
     note each change in its timeline. Returns how many changed."""
     changed = 0
-    for application in Application.objects.select_for_update().filter(state__in=Application.OPEN_STATES):
+    open_applications = list(Application.objects.select_for_update().filter(state__in=Application.OPEN_STATES))
+    starts = [a.clock_start for a in open_applications if a.clock_start]
+    # 20 + 20 + 15 + 15 working days fit in 200 calendar days whatever the holidays: one query for all.
+    overrides = calendar_overrides(min(starts), max(starts) + datetime.timedelta(days=200)) if starts else {}
+    for application in open_applications:
         before = (application.due_date, application.due_date_is_provisional)
-        _refresh_due_date(application)
+        _refresh_due_date(application, overrides)
         if (application.due_date, application.due_date_is_provisional) != before:
             application.save(update_fields=["due_date", "due_date_is_provisional"])
             ApplicationEvent.objects.create(

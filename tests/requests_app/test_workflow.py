@@ -179,3 +179,12 @@ def test_due_date_in_an_unannounced_year_is_provisional_on_2026_12_01(gongan, go
     application = make_application(gongan, gongan_clerk, arrived_on=D(2026, 12, 21))
     assert application.due_date.year == 2027
     assert application.due_date_is_provisional
+
+
+def test_recomputing_many_due_dates_reads_the_calendar_once(gongan, gongan_clerk, superuser, django_assert_max_num_queries):
+    for _ in range(10):
+        make_application(gongan, gongan_clerk)
+    CalendarDay.objects.create(date=D(2026, 10, 8), is_working_day=False, note="假设临时放假")
+    # savepoint in and out, the locking read, one calendar read, then a save and an event per application
+    with django_assert_max_num_queries(4 + 2 * 10):
+        assert workflow.recompute_due_dates(by=superuser) == 10
