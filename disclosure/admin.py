@@ -175,6 +175,16 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
         # Only a draft that never got an index number may go; everything else is kept.
         return obj is not None and permissions.can_edit(request.user, obj) and not obj.index_number
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # Organisations, topics and catalogue items are kept elsewhere: no add/edit shortcuts here.
+        for name in ("organisation", "topic", "catalogue_item"):
+            widget = form.base_fields[name].widget if name in form.base_fields else None
+            if widget is not None:
+                widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+                widget.can_view_related = False
+        return form
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
             kwargs["queryset"] = clerk_organisations(request.user)
