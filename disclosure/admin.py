@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Catalogue, CatalogueItem
-from portal.admin import BackOfficeAdmin
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin
 from portal.models import Organisation
 from portal.permissions import clerk_organisations, is_county_office
 
@@ -347,28 +347,13 @@ class GazetteIssueForm(forms.ModelForm):
 
 
 @admin.register(GazetteIssue)
-class GazetteIssueAdmin(admin.ModelAdmin):
+class GazetteIssueAdmin(CountyOfficeAdmin, admin.ModelAdmin):
     """The county office compiles the gazette."""
 
     form = GazetteIssueForm
     list_display = ("__str__", "publish_date", "is_published")
     list_filter = ("year", "is_published")
     inlines = (GazetteEntryInline,)
-
-    def has_module_permission(self, request):
-        return is_county_office(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_county_office(request.user)
-
-    def has_add_permission(self, request):
-        return is_county_office(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_county_office(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(Topic)

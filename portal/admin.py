@@ -18,6 +18,25 @@ class BackOfficeAdmin:
         return self.has_module_permission(request)
 
 
+class CountyOfficeAdmin:
+    """Mixin: a model only the county office keeps (the gazette, remedy settings); only a superuser deletes."""
+
+    def has_module_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_add_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(DraggableMPTTAdmin):
     list_display = ("tree_actions", "indented_title", "kind", "credit_code", "phone", "is_disclosure_body")

@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from portal.admin import BackOfficeAdmin
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
 from . import permissions, selectors, workflow
@@ -313,20 +313,5 @@ class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
 
 
 @admin.register(ReplySettings)
-class ReplySettingsAdmin(admin.ModelAdmin):
+class ReplySettingsAdmin(CountyOfficeAdmin, admin.ModelAdmin):
     list_display = ("organisation", "reconsideration_body", "court")
-
-    def has_module_permission(self, request):
-        return is_county_office(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_county_office(request.user)
-
-    def has_add_permission(self, request):
-        return is_county_office(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_county_office(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from disclosure.files import document_properties
 from disclosure.models import Attachment, Document
 from tests.factories import make_document, make_topic
 
@@ -40,8 +41,8 @@ def test_clerk_creates_a_draft_with_an_attachment_whose_author_is_removed(client
     assert document.status == Document.Status.DRAFT and document.created_by == gongan_clerk
     attachment = document.attachments.get()
     assert attachment.original_name == "附件1.pdf" and attachment.kind == "pdf"
-    stored = attachment.file.read()
-    assert "张科员".encode("utf-16-be") not in stored and b"\xe5\xbc\xa0\xe7\xa7\x91" not in stored
+    assert document_properties(pdf_bytes(), "pdf")["author"] == "张科员"
+    assert "author" not in document_properties(attachment.file.read(), "pdf")
     assert not attachment.file.name.endswith("附件1.pdf")  # stored under a generated name
 
 
@@ -148,3 +149,30 @@ def test_validity_change_by_index_number(client, request, gongan, gongan_clerk, 
                 {"validity": "amended", "replaced_by": new.index_number})
     public_document.refresh_from_db()
     assert public_document.validity == "amended" and public_document.replaced_by == new
+
+
+@pytest.mark.parametrize("url", ["/admin/disclosure/gazetteissue/add/", "/admin/requests_app/replysettings/add/"])
+def test_gazette_and_remedy_settings_are_the_county_offices(client, gongan_clerk, county_reviewer, url):
+    client.force_login(gongan_clerk)
+    assert client.get(url).status_code == 403
+    client.force_login(county_reviewer)
+    assert client.get(url).status_code == 200
+
+
+def test_gazette_accepts_only_a_real_pdf(client, county_reviewer):
+    client.force_login(county_reviewer)
+    response = client.post("/admin/disclosure/gazetteissue/add/", {
+        "year": "2026", "number": "2", "publish_date": "2026-09-30", "is_published": "on",
+        "pdf": SimpleUploadedFile("公报.pdf", b"<html>not a pdf</html>"),
+        "entries-TOTAL_FORMS": "0", "entries-INITIAL_FORMS": "0", "entries-MIN_NUM_FORMS": "0", "entries-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    response = client.post("/admin/disclosure/gazetteissue/add/", {
+        "year": "2026", "number": "2", "publish_date": "2026-09-30", "is_published": "on",
+        "pdf": SimpleUploadedFile("公报.pdf", pdf_bytes()),
+        "entries-TOTAL_FORMS": "0", "entries-INITIAL_FORMS": "0", "entries-MIN_NUM_FORMS": "0", "entries-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 302
+    from disclosure.models import GazetteIssue
+
+    assert "author" not in document_properties(GazetteIssue.objects.get().pdf.read(), "pdf")
