@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from disclosure.models import normalise_document_number
 
-from .deadlines import working_days_between
+from .deadlines import calendar_overrides, working_days_between
 from .models import Application
 
 FREQUENT_THRESHOLD = 3  # 依申请转主动: the same information asked for by 3+ applications in a year
@@ -35,14 +35,20 @@ def frequently_requested(applications, today=None):
     return {pk for pks in groups.values() if len(pks) >= FREQUENT_THRESHOLD for pk in pks}
 
 
-def working_days_left(application, today=None):
+def queue_calendar(today=None):
+    """The calendar rows a queue page needs for its days-left column, read once for all rows."""
+    today = today or timezone.localdate()
+    return calendar_overrides(today - datetime.timedelta(days=400), today + datetime.timedelta(days=400))
+
+
+def working_days_left(application, today=None, overrides=None):
     """Working days from today to the due date: negative when overdue, None when the clock is stopped."""
     if application.due_date is None or not application.is_open:
         return None
     today = today or timezone.localdate()
     if application.due_date >= today:
-        return working_days_between(today, application.due_date)
-    return -working_days_between(application.due_date, today)
+        return working_days_between(today, application.due_date, overrides)
+    return -working_days_between(application.due_date, today, overrides)
 
 
 def overdue(applications, today=None):

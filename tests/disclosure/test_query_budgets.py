@@ -1,0 +1,66 @@
+"""Every public list and detail page runs a fixed number of queries, however much data there is."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+
+from disclosure.models import GazetteEntry, GazetteIssue, Guide
+from tests.factories import make_document, make_organisation, make_topic, publish_document
+
+PAGES = {
+    "/xxgk/guide/": 2,
+    "/xxgk/guide/{org}/": 3,
+    "/xxgk/org/{org}/": 5,
+    "/xxgk/rules/": 4,
+    "/xxgk/reports/": 4,
+    "/xxgk/normative/": 4,
+    "/xxgk/topics/": 2,
+    "/xxgk/gazette/": 2,
+    "/xxgk/gazette/{issue}/": 3,
+    "/xxgk/feed/": 2,
+    "/xxgk/feed/org/{org}/": 3,
+    "/sitemap.xml": 4,
+    "/sitemap-documents.xml": 3,
+    "/sitemap-catalogues.xml": 2,
+    "/xxgk/documents/{document}/": 6,
+    "/search/?q=通知": 2,
+}
+
+
+def add_documents(organisation, clerk, reviewer, count, start):
+    documents = []
+    for n in range(start, start + count):
+        topic = make_topic(f"07{n % 5:02d}", f"子主题{n % 5}")
+        document = make_document(organisation, clerk, title=f"关于第{n}项工作的通知", topic=topic,
+                                 is_normative=n % 2 == 0, is_disclosure_rule=n % 3 == 0,
+                                 genre="annual_report" if n % 4 == 0 else "notice")
+        documents.append(publish_document(document, clerk, reviewer))
+        Guide.objects.get_or_create(organisation=make_organisation(f"青禾县第{n}局", parent=organisation.parent),
+                                    defaults={"body": "<p>指南</p>"})
+    return documents
+
+
+@pytest.fixture
+def site_data(gongan, gongan_clerk, gongan_reviewer):
+    documents = add_documents(gongan, gongan_clerk, gongan_reviewer, 3, 0)
+    issue = GazetteIssue(year=2026, number=1, publish_date=datetime.date(2026, 6, 30), is_published=True)
+    issue.pdf.save("g.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    issue.save()
+    for position, document in enumerate(documents):
+        GazetteEntry.objects.create(issue=issue, document=document, position=position)
+    return {"org": gongan.pk, "issue": issue.pk, "document": documents[0].pk, "issue_obj": issue}
+
+
+@pytest.mark.parametrize("url, budget", PAGES.items())
+def test_public_page_queries_do_not_grow_with_data(
+    client, site_data, url, budget, gongan, gongan_clerk, gongan_reviewer, django_assert_max_num_queries
+):
+    address = url.format(**site_data)
+    with django_assert_max_num_queries(budget):
+        assert client.get(address).status_code == 200
+    more = add_documents(gongan, gongan_clerk, gongan_reviewer, 12, 100)
+    for position, document in enumerate(more, start=10):
+        GazetteEntry.objects.create(issue=site_data["issue_obj"], document=document, position=position)
+    with django_assert_max_num_queries(budget):
+        assert client.get(address).status_code == 200
