@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from mptt.models import MPTTModel, TreeForeignKey
+from simple_history.models import HistoricalRecords
 
 # GB 32100-2015: the 31 characters a unified social credit code may use, and the weights
 # of its first 17 positions for the check character.
@@ -53,6 +54,9 @@ class Organisation(MPTTModel):
     is_disclosure_body = models.BooleanField(
         "政府信息公开主体", default=True, help_text="依法负有政府信息公开职责、单独编制目录和年度报告的机关"
     )
+
+    # Contact data is published in each 指南: every change is kept with who and when.
+    history = HistoricalRecords(verbose_name="修改记录", excluded_fields=["lft", "rght", "tree_id", "level"])
 
     class MPTTMeta:
         order_insertion_by = ["sequence", "name"]

@@ -1,5 +1,7 @@
 """The public side of 依申请公开: the online form, the printable receipt, and the status lookup."""
 
+import logging
+import smtplib
 import uuid
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from .forms import ApplicationForm, StatusForm
 from .letters import letter_text
 from .models import Application
 
+logger = logging.getLogger(__name__)
 LOOKUP_LIMIT = 30  # status lookups per address per 10 minutes: query codes cannot be guessed
 SESSION_RECEIPT = "requests_app.receipt"
 SESSION_LOOKUP = "requests_app.lookup"
@@ -71,8 +74,17 @@ def apply(request):
 
 
 def _send_receipt(application):
+    """The receipt by e-mail. A mail server that is down must not undo or hide a saved application:
+    the receipt page shows the same number and code."""
     if not application.email:
         return
+    try:
+        _mail_receipt(application)
+    except (OSError, smtplib.SMTPException):
+        logger.warning("回执邮件发送失败：%s", application.tracking_number, exc_info=True)
+
+
+def _mail_receipt(application):
     send_mail(
         f"政府信息公开申请已收到（{application.tracking_number}）",
         f"{application.applicant_name}：\n\n您向{application.organisation.name}提出的政府信息公开申请已收到。\n"

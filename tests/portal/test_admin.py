@@ -45,3 +45,13 @@ def test_citizen_is_kept_out_of_the_back_office(client, citizen):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_changes_to_an_organisations_contact_data_are_kept_with_who_and_when(client, gongan_clerk, gongan):
+    client.force_login(gongan_clerk)
+    client.post(
+        f"/admin/portal/organisation/{gongan.pk}/change/",
+        {"address": "青禾县人民路8号", "postcode": "379900", "phone": "0539-7900110", "email": "", "office_hours": "工作日"},
+    )
+    latest = gongan.history.first()
+    assert latest.address == "青禾县人民路8号" and latest.history_user == gongan_clerk

@@ -166,3 +166,13 @@ def test_lookups_are_rate_limited(client, application):
 def test_the_column_links_to_the_form(client, db):
     content = client.get("/xxgk/").content.decode()
     assert 'href="/xxgk/apply/"' in content and 'href="/xxgk/apply/status/"' in content
+
+
+@time_machine.travel(MONDAY)
+def test_a_mail_server_that_is_down_does_not_lose_the_application(client, gongan, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    response = client.post("/xxgk/apply/", form_data(gongan))
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.tracking_number in client.get("/xxgk/apply/receipt/").content.decode()
