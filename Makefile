@@ -21,7 +21,7 @@ test: test-sqlite test-postgres
 
 # The browser tests (tests/e2e) drive Debian's Chromium; they run once, with the SQLite suite.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test-sqlite: $(VENV)/.installed browser
 	@echo "==================== test suite on SQLite (and the browser tests) ===================="
