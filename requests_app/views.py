@@ -24,9 +24,10 @@ SESSION_LOOKUP = "requests_app.lookup"
 
 
 def client_address(request):
-    # Behind the reverse proxy the first X-Forwarded-For entry is the client.
+    # Behind one reverse proxy, the last X-Forwarded-For entry is the address the proxy itself saw;
+    # earlier entries come from the client and can be forged to dodge the limit.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def _over_limit(key, limit, seconds):

@@ -176,3 +176,10 @@ def test_a_mail_server_that_is_down_does_not_lose_the_application(client, gongan
     assert response.status_code == 302
     application = Application.objects.get()
     assert application.tracking_number in client.get("/xxgk/apply/receipt/").content.decode()
+
+
+def test_a_forged_forwarded_for_does_not_dodge_the_rate_limit(client, gongan, settings):
+    settings.APPLICATION_RATE_LIMIT = 1
+    assert client.post("/xxgk/apply/", form_data(gongan), HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.7").status_code == 302
+    response = client.post("/xxgk/apply/", form_data(gongan), HTTP_X_FORWARDED_FOR="2.2.2.2, 10.0.0.7")
+    assert response.status_code == 429
