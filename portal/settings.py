@@ -169,6 +169,15 @@ STORAGES = {
     },
 }
 
+# One process: the local-memory cache. Several hosts: REDIS_URL, so rate limits are shared.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.getenv("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGIN_URL = "admin:login"
 
 # Security defaults when DEBUG is off. TLS is expected to end at a reverse proxy that sets

@@ -72,3 +72,11 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
 def test_site_speaks_chinese_in_shanghai_time():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_redis_url_selects_a_shared_cache(tmp_path):
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        DEBUG="1", VAR_DIR=str(tmp_path), REDIS_URL="redis://cache.internal:6379/0",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
