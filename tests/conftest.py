@@ -2,7 +2,6 @@
 县教育局 (the outsider); a county-office reviewer; a superuser."""
 
 import pytest
-from django.db import connection
 
 from portal.models import Organisation, Staff
 from tests.factories import make_organisation, make_staff, make_user
@@ -81,8 +80,3 @@ def superuser(db):
     from django.contrib.auth.models import User
 
     return User.objects.create_superuser("root", "root@example.org", "test-pass-123")
-
-
-@pytest.fixture
-def is_postgres():
-    return connection.vendor == "postgresql"

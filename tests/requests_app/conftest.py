@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 
 from tests.factories import make_application
@@ -9,8 +7,3 @@ from tests.factories import make_application
 def application(gongan, gongan_clerk):
     """Received in person on Monday 2026-09-28 and registered: due 2026-10-30."""
     return make_application(gongan, gongan_clerk)
-
-
-@pytest.fixture
-def day():
-    return datetime.date
