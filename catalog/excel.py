@@ -57,6 +57,13 @@ CHANNEL_ALIASES.update({
     normalise("政务公开栏"): Channel.NOTICE_BOARD,
     normalise("社区/企事业单位/村公示栏"): Channel.NOTICE_BOARD,
 })
+# What local tables print instead of the national sub-headers (compared after normalise()).
+SUB_HEADER_ALIASES = {
+    "特定群众": "特定群体", "依申请公开": "依申请", "主动公开": "主动",
+    "县(市、区)级": "县级", "县(市、区)": "县级", "县区级": "县级", "县": "县级",
+    "乡镇级": "乡级", "乡(镇)级": "乡级", "乡(镇、街道)级": "乡级", "乡镇(街道)级": "乡级", "乡镇(街道)": "乡级",
+    "镇街级": "乡级", "乡": "乡级",
+}
 CHOSEN_MARKS = "■☑√✓✔"
 BOX_MARKS = CHOSEN_MARKS + "□☐"
 UNCHECKED = {"", "□", "☐", "×", "✗", "否", "0", "n", "no", "false", "-", "—", "/"}
@@ -248,7 +255,7 @@ def _map_columns(titles, subtitles):
         if title == sub:  # a single-row header merged down over both rows
             sub = ""
         title = {"公开内容": "公开内容(要素)", "公开渠道": "公开渠道和载体", "公开渠道及载体": "公开渠道和载体"}.get(title, title)
-        sub = {"乡镇级": "乡级", "乡(镇)级": "乡级", "乡(镇、街道)级": "乡级"}.get(sub, sub)
+        sub = SUB_HEADER_ALIASES.get(sub, sub)
         key = wanted.get((title, sub))
         if key and key not in columns:
             columns[key] = col

@@ -202,3 +202,13 @@ def test_import_command_help_is_bilingual():
     )
     assert result.returncode == 0
     assert "导入" in result.stdout and "Import an .xlsx catalogue" in result.stdout
+
+
+def test_local_sub_header_wording_is_understood(domain):
+    headers = [list(HEADERS[0]), list(HEADERS[1])]
+    headers[1][9], headers[1][11], headers[1][12], headers[1][13] = "特定群众", "依申请公开", "县（市、区）级", "乡镇（街道）级"
+    parsed = parse_catalogue(workbook_bytes([row(1, "户口登记", "出生登记", marks=("", "√", "", "√", "√", "√"))], headers=headers), domain=domain)
+    assert parsed.problems == []
+    elements = parsed.items[0].children[0].elements
+    assert (elements["audience"], elements["method"]) == ("specific", "on_request")
+    assert elements["level_county"] and elements["level_township"]
