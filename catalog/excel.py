@@ -209,14 +209,17 @@ def parse_catalogue(data, *, domain):
         result.problems.append(
             ImportProblem(title_row, "标题", f"表格标题“{result.title}”与所选领域“{domain.name}”不一致")
         )
-    columns = _map_columns(grid[header_row], grid[header_row + 1])
+    # Most tables have a second header row (一级事项, 全社会, 主动, 县级 …); some put those words in the
+    # first and only header row.
+    two_rows = _is_sub_header(grid[header_row + 1])
+    columns = _map_columns(grid[header_row], grid[header_row + 1] if two_rows else grid[header_row])
     missing = [COLUMN_LABELS[key] for key, _, _ in COLUMNS if key != "sequence" and key not in columns]
     if missing:
         result.problems.append(ImportProblem(header_row + 1, "", f"缺少列：{'、'.join(missing)}"))
         return result
 
     tops = {}
-    for index in range(header_row + 2, len(grid)):
+    for index in range(header_row + (2 if two_rows else 1), len(grid)):
         values = {key: grid[index][col] if col < len(grid[index]) else None for key, col in columns.items()}
         if all(clean_text(values[key]) == "" for key in columns if key != "sequence"):
             continue
@@ -241,6 +244,13 @@ def _grid_with_merges_filled(ws):
     return grid
 
 
+SUB_HEADERS = {normalise(sub): key for key, _, sub in COLUMNS if sub}
+
+
+def _is_sub_header(row):
+    return any(SUB_HEADER_ALIASES.get(normalise(v), normalise(v)) in SUB_HEADERS for v in row if v)
+
+
 def _map_columns(titles, subtitles):
     wanted = {}
     for key, title, sub in COLUMNS:
@@ -257,6 +267,8 @@ def _map_columns(titles, subtitles):
         title = {"公开内容": "公开内容(要素)", "公开渠道": "公开渠道和载体", "公开渠道及载体": "公开渠道和载体"}.get(title, title)
         sub = SUB_HEADER_ALIASES.get(sub, sub)
         key = wanted.get((title, sub))
+        if key is None and not sub:  # one header row: the sub-header word stands alone
+            key = SUB_HEADERS.get(SUB_HEADER_ALIASES.get(title, title))
         if key and key not in columns:
             columns[key] = col
     return columns

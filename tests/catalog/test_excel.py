@@ -212,3 +212,12 @@ def test_local_sub_header_wording_is_understood(domain):
     elements = parsed.items[0].children[0].elements
     assert (elements["audience"], elements["method"]) == ("specific", "on_request")
     assert elements["level_county"] and elements["level_township"]
+
+
+def test_a_single_header_row_is_understood(domain):
+    header = [["序号", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道和载体",
+               "全社会", "特定群体", "主动", "依申请", "县级", "乡级"]]
+    parsed = parse_catalogue(workbook_bytes([row(1, "户口登记", "出生登记"), row(2, "户口登记", "死亡注销")], headers=header), domain=domain)
+    assert parsed.problems == []
+    assert [child.name for child in parsed.items[0].children] == ["出生登记", "死亡注销"]
+    assert parsed.items[0].children[0].row == 3
