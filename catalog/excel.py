@@ -96,12 +96,10 @@ def export_catalogue(catalogue):
     for start, end in ((2, 3), (9, 10), (11, 12), (13, 14)):
         ws.merge_cells(start_row=2, start_column=start, end_row=2, end_column=end)
 
-    sequence = 0
     for top, rows in rows_by_top_item(catalogue):
         first_row = ws.max_row + 1
         for item in rows:
-            sequence += 1
-            ws.append(_export_row(sequence, top, item))
+            ws.append(_export_row(item.row_number, top, item))
         if len(rows) > 1:
             ws.merge_cells(start_row=first_row, start_column=2, end_row=ws.max_row, end_column=2)
 

@@ -8,4 +8,11 @@ def rows_by_top_item(catalogue):
     for item in items:
         if item.parent_id:
             children.setdefault(item.parent_id, []).append(item)
-    return [(item, children.get(item.pk, [item])) for item in items if item.parent_id is None]
+    groups = [(item, children.get(item.pk, [item])) for item in items if item.parent_id is None]
+    # 序号 as the national tables print it: one running number per row that carries elements.
+    number = 0
+    for _, rows in groups:
+        for row in rows:
+            number += 1
+            row.row_number = number
+    return groups

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -30,6 +31,8 @@ def test_catalogue_page_is_the_table_in_the_excel_layout(client, published, doma
     for header in ("序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体", "公开对象", "公开方式", "公开层级"):
         assert header in content
     assert 'rowspan="2"' in content and "户口登记" in content and "出生登记" in content
+    # 序号 runs 1, 2, 3 … over the rows, as in the Excel table.
+    assert re.findall(r'data-label="序号">(\d+)<', content) == ["1", "2", "3", "4", "5"]
     assert "政府网站、政务服务中心" in content and "县级" in content
 
 
