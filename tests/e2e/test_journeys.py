@@ -84,3 +84,30 @@ def test_clerk_pastes_rich_text_and_the_body_is_saved_clean(page, gongan, gongan
     document = Document.objects.get()
     assert "<h2>一、检查范围</h2>" in document.body and "<td>序号</td>" in document.body
     assert "onerror" not in document.body and "mso" not in document.body and "MsoNormal" not in document.body
+
+
+def test_public_pages_fit_a_360_px_phone(phone, gongan, gongan_clerk, gongan_reviewer, county_reviewer):
+    from catalog.guidelines import load_guidelines
+    from catalog.models import Catalogue, Domain
+    from catalog.workflow import approve, first_review, start_catalogue, submit
+    from tests.factories import make_document, publish_document
+
+    load_guidelines()
+    domain = Domain.objects.get(name="户籍管理")
+    guideline = Catalogue.objects.get(domain=domain, is_guideline=True)
+    catalogue = start_catalogue(gongan, domain, by=gongan_clerk, guideline_items=guideline.items.all())
+    submit(catalogue, by=gongan_clerk)
+    first_review(catalogue, by=gongan_reviewer)
+    approve(catalogue, by=county_reviewer)
+    document = publish_document(
+        make_document(gongan, gongan_clerk, title="关于户籍业务“跨省通办”有关事项的公告（一个很长很长的标题用来检验换行）",
+                      document_number="青公发〔2026〕3号", body="<table><tr><td>一</td><td>二</td></tr></table>"),
+        gongan_clerk, gongan_reviewer,
+    )
+    pages = ["/", "/xxgk/", "/xxgk/catalogue/", f"/xxgk/catalogue/{domain.slug}/{gongan.pk}/",
+             f"/xxgk/documents/{document.pk}/", "/xxgk/documents/", "/xxgk/normative/", f"/xxgk/guide/{gongan.pk}/",
+             "/xxgk/apply/status/", "/search/?q=户籍"]
+    for url in pages:
+        phone.goto(url)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{url} is {width}px wide"
