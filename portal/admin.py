@@ -15,7 +15,11 @@ class BackOfficeAdmin:
         return staff_of(request.user) is not None or request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        # Object-level too: pages that fetch the object themselves (django-simple-history's history
+        # view) must not show what this user's queryset leaves out.
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
 
 class CountyOfficeAdmin:

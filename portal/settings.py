@@ -179,6 +179,8 @@ CACHES = {
 }
 
 LOGIN_URL = "admin:login"
+# History is for reading: published information changes only through the workflows.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Security defaults when DEBUG is off. TLS is expected to end at a reverse proxy that sets
 # X-Forwarded-Proto; SECURE_SSL_REDIRECT and SECURE_HSTS_SECONDS can be turned down there.

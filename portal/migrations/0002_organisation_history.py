@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import mptt.fields
-import portal.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import portal.models
 
 
 class Migration(migrations.Migration):
