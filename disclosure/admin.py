@@ -6,10 +6,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Catalogue, CatalogueItem
@@ -37,6 +38,8 @@ class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ("file", "position")
+        # No "currently: <link>": MEDIA_ROOT is not served; the download column goes through the admin.
+        widgets = {"file": forms.FileInput}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -60,8 +63,8 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 1
-    fields = ("file", "original_name", "kind", "size", "position")
-    readonly_fields = ("original_name", "kind", "size")
+    fields = ("file", "download", "kind", "size", "position")
+    readonly_fields = ("download", "kind", "size")
     verbose_name_plural = "附件（PDF、OFD、DOC/DOCX、XLS/XLSX、WPS、JPG/PNG、ZIP，每个不超过50MB；作者等文档属性在保存时清除）"
 
     def has_add_permission(self, request, obj=None):
@@ -72,6 +75,13 @@ class AttachmentInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or permissions.can_edit(request.user, obj)
+
+    @admin.display(description="已上传的文件")
+    def download(self, attachment):
+        if not attachment.pk:
+            return "—"
+        url = reverse("admin:disclosure_document_attachment", args=[attachment.document_id, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
 
 
 class DocumentEventInline(admin.TabularInline):
@@ -217,8 +227,18 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
                 raise PermissionDenied(str(exc)) from None
 
     def get_urls(self):
-        own = [path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="disclosure_document_step")]
+        own = [
+            path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="disclosure_document_step"),
+            path("<int:pk>/attachment/<int:attachment_pk>/", self.admin_site.admin_view(self.attachment_view),
+                 name="disclosure_document_attachment"),
+        ]
         return own + super().get_urls()
+
+    def attachment_view(self, request, pk, attachment_pk):
+        """Staff read any attachment of the documents they may see, drafts included."""
+        document = get_object_or_404(self.get_queryset(request), pk=pk)
+        attachment = get_object_or_404(document.attachments, pk=attachment_pk)
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         document = self.get_object(request, object_id)
@@ -332,6 +352,7 @@ class GazetteIssueForm(forms.ModelForm):
     class Meta:
         model = GazetteIssue
         fields = ("year", "number", "publish_date", "pdf", "is_published")
+        widgets = {"pdf": forms.FileInput}
 
     def clean_pdf(self):
         upload = self.cleaned_data["pdf"]
@@ -354,6 +375,23 @@ class GazetteIssueAdmin(CountyOfficeAdmin, admin.ModelAdmin):
     list_display = ("__str__", "publish_date", "is_published")
     list_filter = ("year", "is_published")
     inlines = (GazetteEntryInline,)
+    readonly_fields = ("current_pdf",)
+
+    @admin.display(description="当前PDF")
+    def current_pdf(self, issue):
+        if not issue.pk or not issue.pdf:
+            return "—"
+        return format_html('<a href="{}">下载</a>', reverse("admin:disclosure_gazetteissue_pdf", args=[issue.pk]))
+
+    def get_urls(self):
+        own = [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="disclosure_gazetteissue_pdf")]
+        return own + super().get_urls()
+
+    def pdf_view(self, request, pk):
+        if not is_county_office(request.user):
+            raise PermissionDenied("只有县政府办公室可以管理政府公报")
+        issue = get_object_or_404(GazetteIssue, pk=pk)
+        return FileResponse(issue.pdf.open("rb"), as_attachment=True, filename=f"{issue.title}.pdf")
 
 
 @admin.register(Topic)

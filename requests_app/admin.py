@@ -7,11 +7,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from portal.admin import BackOfficeAdmin, CountyOfficeAdmin
 from portal.permissions import clerk_organisations, is_county_office, staff_of
@@ -141,6 +141,14 @@ def _step(request, application, action):
     raise workflow.WorkflowError("不支持的操作")
 
 
+FILE_FIELDS = {
+    "supporting_file": "申请人补充材料",
+    "reply_letter": "答复告知书",
+    "redacted_file": "提供的信息",
+    "information_file": "信息原件（内部）",
+}
+
+
 class QueueChangeList(ChangeList):
     """The queue page: days left and the 多人申请 flag worked out once for the page's rows, with one
     calendar read and one look at the year's applications (not per row, and not on the shared admin)."""
@@ -169,7 +177,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = (
         "tracking_number", "receipt_date", "state", "clock_start", "third_party_paused_days", "extension_days",
         "due_date", "due_date_is_provisional", "reply_type", "reply_text", "where_public", "responsible_body",
-        "information_file", "redacted_file", "reply_letter", "replied_on",
+        "replied_on", "files",
     )
 
     def get_queryset(self, request):
@@ -188,10 +196,9 @@ class ApplicationAdmin(admin.ModelAdmin):
             ("申请人（个人信息，仅本机关经办人员和县政府办公室可见）", {"fields": (
                 "applicant_kind", "organisation_category", "applicant_name", "id_type", "id_number", "credit_code",
                 "legal_representative", "phone", "email", "address", "postcode")}),
-            ("所需信息", {"fields": ("description", "document_number_sought", "form_wanted", "delivery", "supporting_file")}),
+            ("所需信息", {"fields": ("description", "document_number_sought", "form_wanted", "delivery")}),
             ("期限", {"fields": ("clock_start", "third_party_paused_days", "extension_days", "due_date", "due_date_is_provisional")}),
-            ("答复", {"fields": ("reply_type", "reply_text", "where_public", "responsible_body", "information_file",
-                                 "redacted_file", "reply_letter", "replied_on")}),
+            ("答复", {"fields": ("reply_type", "reply_text", "where_public", "responsible_body", "replied_on", "files")}),
         ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -260,9 +267,31 @@ class ApplicationAdmin(admin.ModelAdmin):
     def frequent(self, application):
         return application.queue_frequent
 
+    @admin.display(description="材料与文书")
+    def files(self, application):
+        links = [
+            format_html('<a href="{}">{}</a>', reverse("admin:requests_app_application_file", args=[application.pk, name]), label)
+            for name, label in FILE_FIELDS.items() if getattr(application, name)
+        ]
+        return format_html_join("", "{}<br>", ((link,) for link in links)) if links else "—"
+
     def get_urls(self):
-        own = [path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="requests_app_application_step")]
+        own = [
+            path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="requests_app_application_step"),
+            path("<int:pk>/file/<str:name>/", self.admin_site.admin_view(self.file_view), name="requests_app_application_file"),
+        ]
         return own + super().get_urls()
+
+    def file_view(self, request, pk, name):
+        """Files are never served from MEDIA_ROOT directly: staff of the application get them here."""
+        application = get_object_or_404(Application, pk=pk)
+        if not permissions.can_view(request.user, application):
+            raise PermissionDenied("只有受理机关的工作人员可以查看该申请的材料")
+        file = getattr(application, name) if name in FILE_FIELDS else None
+        if not file:
+            raise Http404
+        suffix = file.name[file.name.rfind("."):]
+        return FileResponse(file.open("rb"), as_attachment=True, filename=f"{application.tracking_number}{FILE_FIELDS[name]}{suffix}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)

@@ -176,3 +176,35 @@ def test_gazette_accepts_only_a_real_pdf(client, county_reviewer):
     from disclosure.models import GazetteIssue
 
     assert "author" not in document_properties(GazetteIssue.objects.get().pdf.read(), "pdf")
+
+
+def test_staff_open_a_drafts_attachment_through_the_admin_only(client, gongan, gongan_clerk, jiaoyu_clerk):
+    client.force_login(gongan_clerk)
+    data = form_data(gongan, **{"attachments-0-file": SimpleUploadedFile("附件1.pdf", pdf_bytes())})
+    client.post("/admin/disclosure/document/add/", data)
+    document = Document.objects.get()
+    attachment = document.attachments.get()
+    page = client.get(f"/admin/disclosure/document/{document.pk}/change/").content.decode()
+    url = f"/admin/disclosure/document/{document.pk}/attachment/{attachment.pk}/"
+    assert url in page and "/media/" not in page
+    assert client.get(url).status_code == 200
+    client.force_login(jiaoyu_clerk)
+    assert client.get(url).status_code == 404
+
+
+def test_county_office_downloads_an_unpublished_gazette_pdf(client, county_reviewer, gongan_clerk):
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from disclosure.models import GazetteIssue
+
+    issue = GazetteIssue(year=2026, number=3, publish_date=datetime.date(2026, 12, 31), is_published=False)
+    issue.pdf.save("g.pdf", ContentFile(pdf_bytes()), save=False)
+    issue.save()
+    client.force_login(county_reviewer)
+    page = client.get(f"/admin/disclosure/gazetteissue/{issue.pk}/change/").content.decode()
+    assert f"/admin/disclosure/gazetteissue/{issue.pk}/pdf/" in page and "/media/" not in page
+    assert client.get(f"/admin/disclosure/gazetteissue/{issue.pk}/pdf/").status_code == 200
+    client.force_login(gongan_clerk)
+    assert client.get(f"/admin/disclosure/gazetteissue/{issue.pk}/pdf/").status_code == 403

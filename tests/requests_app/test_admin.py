@@ -122,3 +122,20 @@ def test_frequently_requested_information_is_flagged(client, gongan, gongan_cler
     client.force_login(gongan_clerk)
     flagged = client.get("/admin/requests_app/application/", {"deadline": "frequent"}).content.decode()
     assert flagged.count("YSQ-2026-") >= 3 and single.tracking_number not in flagged
+
+
+def test_staff_download_the_generated_letter_to_edit_it_others_cannot(client, application, gongan_clerk, jiaoyu_clerk):
+    from requests_app import workflow
+
+    workflow.draft_reply(application, by=gongan_clerk, reply_type="disclosed", reply_text="提供统计表")
+    client.force_login(gongan_clerk)
+    page = client.get(f"/admin/requests_app/application/{application.pk}/change/").content.decode()
+    url = f"/admin/requests_app/application/{application.pk}/file/reply_letter/"
+    assert url in page and "/media/" not in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"  # a .docx
+    client.force_login(jiaoyu_clerk)
+    assert client.get(url).status_code == 403
+    client.force_login(gongan_clerk)
+    assert client.get(f"/admin/requests_app/application/{application.pk}/file/query_code/").status_code == 404
