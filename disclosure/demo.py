@@ -276,14 +276,19 @@ def _link_relations(builder, county_documents):
             body=f"<h2>一、出台背景</h2><p>为贯彻落实上级有关部署，县政府研究制定了本文件。</p><h2>二、主要内容</h2><p>文件明确了工作目标、主要任务和保障措施。</p><h2>三、解读机关及联系方式</h2><p>{policy.organisation.name}，电话：{policy.organisation.phone}。</p>",
         )
         policy.interpretations.add(interpretation)
-    normative = [d for d in county_documents if d.is_normative]
-    for old, new in zip(normative[0::4], normative[1::4]):
-        if old.pk != new.pk:
-            workflow.change_validity(old, by=builder.admin, validity=Document.Validity.REPEALED, replaced_by=new,
-                                     note="被新文件替代")
-    for old in normative[2::5]:
-        if old.validity == Document.Validity.VALID:
-            workflow.change_validity(old, by=builder.admin, validity=Document.Validity.EXPIRED, note="有效期届满")
+    # A 2025 normative document re-issued in 2026 under the same title is replaced by the new one.
+    normative = sorted((d for d in county_documents if d.is_normative), key=lambda d: d.written_date)
+    latest = {}
+    for document in normative:
+        earlier = latest.get(document.title)
+        if earlier is not None:
+            workflow.change_validity(earlier, by=builder.admin, validity=Document.Validity.REPEALED, replaced_by=document,
+                                     note="被同名新文件替代")
+        latest[document.title] = document
+    for document in normative[1::6]:
+        document.refresh_from_db()
+        if document.validity == Document.Validity.VALID and document.written_date.year == 2025:
+            workflow.change_validity(document, by=builder.admin, validity=Document.Validity.EXPIRED, note="有效期届满")
 
 
 def _attachments(builder, documents):
