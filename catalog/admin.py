@@ -4,6 +4,7 @@ out, and the review buttons. Every state change goes through catalog.workflow.""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -314,6 +315,10 @@ class CatalogueItemAdmin(BackOfficeAdmin, DraggableMPTTAdmin):
             initial["catalogue"] = request.GET["catalogue"]
         return initial
 
+    def save_model(self, request, obj, form, change):
+        workflow.lock_item_trees()
+        super().save_model(request, obj, form, change)
+
     def response_post_save_change(self, request, obj):
         return redirect(f"{reverse('admin:catalog_catalogueitem_changelist')}?catalogue__id__exact={obj.catalogue_id}")
 
@@ -338,4 +343,6 @@ class CatalogueItemAdmin(BackOfficeAdmin, DraggableMPTTAdmin):
         if problem:
             self.message_user(request, problem, level=messages.ERROR)
             return HttpResponse(f"FAIL, {problem}", status=403)
-        return super()._move_node(request)
+        with transaction.atomic():
+            workflow.lock_item_trees()
+            return super()._move_node(request)

@@ -39,18 +39,23 @@ def _copy_item(item, *, catalogue, parent, guideline_item=None, keep_key=True):
     return copy
 
 
-def _create_items(items):
-    """Save items in tree order, parents before children."""
+CATALOGUE_TREE_LOCK = 7_420_001
+
+
+def lock_item_trees():
+    """Call inside a transaction before adding or moving catalogue items. django-mptt gives a new root
+    the highest tree_id + 1 and renumbers trees when roots move; two transactions doing that at once
+    would corrupt the trees. SQLite already serialises writers."""
     if connection.vendor == "postgresql":
-        # django-mptt gives a new root the highest tree_id + 1; two transactions doing that at once
-        # would share a tree. SQLite already serialises writers.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATALOGUE_TREE_LOCK])
+
+
+def _create_items(items):
+    """Save items in tree order, parents before children."""
+    lock_item_trees()
     for item in items:
         item.save()
-
-
-CATALOGUE_TREE_LOCK = 7_420_001
 
 
 @transaction.atomic
