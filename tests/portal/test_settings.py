@@ -80,3 +80,11 @@ def test_redis_url_selects_a_shared_cache(tmp_path):
         DEBUG="1", VAR_DIR=str(tmp_path), REDIS_URL="redis://cache.internal:6379/0",
     )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+
+def test_unreachable_database_fails_with_one_line_naming_the_variable(tmp_path):
+    result = run_manage("migrate", DEBUG="1", VAR_DIR=str(tmp_path), DATABASE_URL="postgres://nobody@127.0.0.1:9/nodb")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0]
