@@ -2,7 +2,6 @@
 and the same paragraphs as a .docx laid out as a county government sends it."""
 
 import io
-import posixpath
 import re
 from dataclasses import dataclass
 
@@ -212,10 +211,9 @@ def compose(application):
     # Staff may write several paragraphs; each line becomes a paragraph, so text and .docx agree.
     body += [line.strip() for line in decision.splitlines() if line.strip()]
     if reply_type in ATTACHED_INFORMATION:
-        attached = ATTACHED_INFORMATION[reply_type]
-        if application.redacted_file:
-            attached += f"（{posixpath.basename(application.redacted_file.name)}）"
-        body.append(f"附件：{attached}")
+        # No file name: stored files carry generated names, and the letter must read the same whenever
+        # it is shown again.
+        body.append(f"附件：{ATTACHED_INFORMATION[reply_type]}")
     reconsideration_body, court = remedy_bodies(organisation)
     body.append(REMEDY.format(reconsideration_body=reconsideration_body, court=court))
     body.append("特此告知。")
