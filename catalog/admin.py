@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from mptt.admin import DraggableMPTTAdmin
 
-from portal.admin import BackOfficeAdmin
+from portal.admin import BackOfficeAdmin, TimelineInline
 from portal.models import Organisation
 from portal.permissions import clerk_organisations, is_county_office
 
@@ -40,19 +40,10 @@ class DomainAdmin(BackOfficeAdmin, admin.ModelAdmin):
         return False
 
 
-class ReviewStepInline(admin.TabularInline):
+class ReviewStepInline(TimelineInline):
     model = ReviewStep
     fields = ("at", "action", "from_state", "to_state", "actor", "comment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "审核记录（谁、何时、意见）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 STEPS = {

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Catalogue, CatalogueItem
-from portal.admin import BackOfficeAdmin, CountyOfficeAdmin
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, TimelineInline
 from portal.models import Organisation
 from portal.permissions import clerk_organisations, is_county_office
 
@@ -84,19 +84,10 @@ class AttachmentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, attachment.original_name)
 
 
-class DocumentEventInline(admin.TabularInline):
+class DocumentEventInline(TimelineInline):
     model = DocumentEvent
     fields = ("at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "操作记录（谁、何时、说明）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AssessmentDueFilter(admin.SimpleListFilter):

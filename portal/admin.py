@@ -22,6 +22,23 @@ class BackOfficeAdmin:
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
 
+class TimelineInline(admin.TabularInline):
+    """An append-only record (review steps, document events, application events) shown read-only.
+    Subclasses set `model` and `fields`."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class CountyOfficeAdmin:
     """Mixin: a model only the county office keeps (the gazette, remedy settings); only a superuser deletes."""
 

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal.admin import BackOfficeAdmin, CountyOfficeAdmin
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, TimelineInline
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
 from . import permissions, selectors, workflow
@@ -37,19 +37,10 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ApplicationEventInline(admin.TabularInline):
+class ApplicationEventInline(TimelineInline):
     model = ApplicationEvent
     fields = ("on", "action", "from_state", "to_state", "actor", "note", "due_date", "at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "办理记录（只追加，不可修改或删除）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PaperApplicationForm(forms.ModelForm):
