@@ -69,16 +69,20 @@ class Method(models.TextChoices):
 
 class Catalogue(models.Model):
     """One organisation's catalogue for one domain, one row per version; or a domain's national
-    guideline (no organisation). Only drafts are edited; review freezes a version's content."""
+    guideline (no organisation). Only drafts (and returned versions) are edited; review freezes a
+    version's content."""
 
     class State(models.TextChoices):
         DRAFT = "draft", "草稿"
+        RETURNED = "returned", "已退回"
         SUBMITTED = "submitted", "待初审"
         FIRST_REVIEWED = "first_reviewed", "待复核"
         PUBLISHED = "published", "已发布"
         SUPERSEDED = "superseded", "已被新版本替代"
 
-    OPEN_STATES = (State.DRAFT, State.SUBMITTED, State.FIRST_REVIEWED)
+    # A returned version is edited and resubmitted like a draft.
+    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+    OPEN_STATES = (State.DRAFT, State.RETURNED, State.SUBMITTED, State.FIRST_REVIEWED)
 
     domain = models.ForeignKey(Domain, verbose_name="领域", on_delete=models.PROTECT, related_name="catalogues")
     organisation = models.ForeignKey(
@@ -108,7 +112,7 @@ class Catalogue(models.Model):
             # 先审后发: at most one version is being edited or reviewed at a time.
             models.UniqueConstraint(
                 fields=["organisation", "domain"],
-                condition=Q(state__in=["draft", "submitted", "first_reviewed"]),
+                condition=Q(state__in=["draft", "returned", "submitted", "first_reviewed"]),
                 name="one_open_catalogue_version",
             ),
         ]
@@ -125,6 +129,10 @@ class Catalogue(models.Model):
     @property
     def is_open(self):
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
 
 
 class CatalogueItem(MPTTModel):
