@@ -94,11 +94,17 @@ def start_catalogue(organisation, domain, *, by, guideline_items):
     return catalogue
 
 
+def _check_four_eyes(catalogue, by):
+    if catalogue.state in (Catalogue.State.SUBMITTED, Catalogue.State.FIRST_REVIEWED):
+        if problem := permissions.own_review_conflict(by, catalogue):
+            raise WorkflowError(problem)
+
+
 @transaction.atomic
 def submit(catalogue, *, by, comment=""):
     catalogue = _locked(catalogue)
     if not permissions.can_edit_catalogue(by, catalogue):
-        raise WorkflowError("只有本单位发布员可以提交本单位的目录草稿")
+        raise WorkflowError("只有本单位发布员可以提交本单位的目录草稿或退回的目录")
     incomplete = [
         item.name for item in catalogue.items.all()
         if item.element_errors() and (item.parent_id or item.is_leaf_node())
@@ -107,16 +113,19 @@ def submit(catalogue, *, by, comment=""):
         raise WorkflowError("目录中没有任何公开事项，不能提交")
     if incomplete:
         raise WorkflowError(f"以下事项的要素不完整，请补充后再提交：{'、'.join(incomplete[:10])}")
+    from_state = catalogue.state
     catalogue.state = Catalogue.State.SUBMITTED
     catalogue.save(update_fields=["state"])
-    _record(catalogue, ReviewStep.Action.SUBMIT, Catalogue.State.DRAFT, by=by, comment=comment)
+    _record(catalogue, ReviewStep.Action.SUBMIT, from_state, by=by, comment=comment)
     return catalogue
 
 
 @transaction.atomic
 def first_review(catalogue, *, by, comment=""):
-    """初审 by the organisation's own reviewer (本单位政务公开科室)."""
+    """初审 by the organisation's own reviewer (本单位政务公开科室), or by the county office for an
+    organisation whose only reviewer submitted it."""
     catalogue = _locked(catalogue)
+    _check_four_eyes(catalogue, by)
     if not permissions.can_first_review(by, catalogue):
         raise WorkflowError("只有本单位审核员可以初审待初审的目录")
     catalogue.state = Catalogue.State.FIRST_REVIEWED
@@ -129,6 +138,7 @@ def first_review(catalogue, *, by, comment=""):
 def approve(catalogue, *, by, comment=""):
     """复核 by the county office; publishes this version and retires the one it replaces."""
     catalogue = _locked(catalogue)
+    _check_four_eyes(catalogue, by)
     if not permissions.can_final_review(by, catalogue):
         raise WorkflowError("只有县政府办公室可以复核已通过初审的目录")
     Catalogue.objects.filter(
@@ -143,14 +153,15 @@ def approve(catalogue, *, by, comment=""):
 
 @transaction.atomic
 def reject(catalogue, *, by, comment):
-    """Either reviewer sends the version back to the clerks as a draft, saying why."""
+    """Either reviewer sends the version back to the clerks (已退回), saying why; they edit it and submit again."""
     catalogue = _locked(catalogue)
+    _check_four_eyes(catalogue, by)
     if not permissions.can_reject(by, catalogue):
         raise WorkflowError("您不能退回此目录：只有本单位审核员（初审）或县政府办公室（复核）可以退回")
     if not comment.strip():
         raise WorkflowError("退回时必须填写退回意见")
     from_state = catalogue.state
-    catalogue.state = Catalogue.State.DRAFT
+    catalogue.state = Catalogue.State.RETURNED
     catalogue.save(update_fields=["state"])
     _record(catalogue, ReviewStep.Action.REJECT, from_state, by=by, comment=comment.strip())
     return catalogue
@@ -181,9 +192,9 @@ def start_revision(catalogue, *, by):
 
 @transaction.atomic
 def import_items(organisation, domain, parsed, *, by, filename=""):
-    """Put an imported table (a ParsedCatalogue without problems) into the organisation's draft for
-    `domain`, creating the draft (or the next version of a published catalogue) when there is none.
-    Rows whose names match an item already in the draft keep its identity, so the reviewer's change
+    """Put an imported table (a ParsedCatalogue without problems) into the organisation's draft (or
+    returned version) for `domain`, creating the draft (or the next version of a published catalogue)
+    when there is none. Rows whose names match an item already in the draft keep its identity, so the reviewer's change
     list shows them as changed rather than removed and added."""
     if parsed.problems:
         raise WorkflowError("表格有错误，未导入")
@@ -192,7 +203,7 @@ def import_items(organisation, domain, parsed, *, by, filename=""):
     versions = Catalogue.objects.select_for_update().filter(organisation=organisation, domain=domain)
     open_version = versions.filter(state__in=Catalogue.OPEN_STATES).first()
     published = versions.filter(state=Catalogue.State.PUBLISHED).first()
-    if open_version is not None and open_version.state != Catalogue.State.DRAFT:
+    if open_version is not None and not open_version.is_editable:
         raise WorkflowError(f"该目录第{open_version.version}版正在审核中（{open_version.get_state_display()}），审核结束前不能导入")
     if open_version is None and published is not None:
         draft = start_revision(published, by=by)
