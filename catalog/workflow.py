@@ -8,6 +8,8 @@ published version stays public while the next version is drafted and reviewed.
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from portal.models import Organisation
+
 from . import permissions
 from .models import Catalogue, CatalogueItem, ReviewStep
 
@@ -39,6 +41,12 @@ def _copy_item(item, *, catalogue, parent, guideline_item=None, keep_key=True):
     return copy
 
 
+def level_field(organisation):
+    """The 公开层级 an organisation's own items sit at: 乡级 for townships and subdistricts, 县级 otherwise."""
+    township = organisation.kind in (Organisation.Kind.TOWNSHIP, Organisation.Kind.SUBDISTRICT)
+    return "level_township" if township else "level_county"
+
+
 CATALOGUE_TREE_LOCK = 7_420_001
 
 
@@ -61,7 +69,9 @@ def _create_items(items):
 @transaction.atomic
 def start_catalogue(organisation, domain, *, by, guideline_items):
     """领取事项: open version 1 of `organisation`'s catalogue for `domain` from the chosen items of
-    the national guideline. A chosen 二级事项 brings its 一级事项 along."""
+    the national guideline. A chosen 二级事项 brings its 一级事项 along. The guideline names a kind of
+    body and both levels (县级人民政府民政部门、乡镇人民政府); the organisation's copy names the
+    organisation itself at its own level, which the clerk may still change."""
     if not permissions.can_compile(by, organisation):
         raise WorkflowError("只有本单位发布员可以编制本单位的标准目录")
     if Catalogue.objects.filter(organisation=organisation, domain=domain).exists():
@@ -81,14 +91,19 @@ def start_catalogue(organisation, domain, *, by, guideline_items):
             catalogue = Catalogue.objects.create(organisation=organisation, domain=domain, version=1)
     except IntegrityError:
         raise WorkflowError(f"{organisation.name}已有{domain.name}领域的目录，请在原目录上修订") from None
+    level = level_field(organisation)
+    parents = {row.parent_id for row in rows if row.parent_id}
     copies = {}
     items = []
     for row in rows:
         if row.pk in chosen:
-            copies[row.pk] = _copy_item(
-                row, catalogue=catalogue, parent=copies.get(row.parent_id), guideline_item=row, keep_key=False
-            )
-            items.append(copies[row.pk])
+            copy = _copy_item(row, catalogue=catalogue, parent=copies.get(row.parent_id), guideline_item=row, keep_key=False)
+            if row.parent_id or row.pk not in parents:  # the rows that carry the eight elements
+                copy.owner = organisation.name
+                copy.level_county = level == "level_county"
+                copy.level_township = level == "level_township"
+            copies[row.pk] = copy
+            items.append(copy)
     _create_items(items)
     _record(catalogue, ReviewStep.Action.CREATE, "", by=by, comment=f"从国家标准指引领取 {len(items)} 个事项")
     return catalogue
