@@ -3,10 +3,11 @@ out, and the review buttons. Every state change goes through catalog.workflow.""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from mptt.admin import DraggableMPTTAdmin
@@ -17,6 +18,7 @@ from portal.permissions import clerk_organisations, is_county_office
 
 from . import permissions, workflow
 from .diff import catalogue_changes
+from .forms import ApproveForm, FirstReviewForm, RejectForm, ReviseForm, StartForm, SubmitForm
 from .excel import ExcelRefused, parse_catalogue
 from .models import Catalogue, CatalogueItem, Channel, Domain, ReviewStep
 from .selectors import rows_by_top_item
@@ -40,19 +42,35 @@ class DomainAdmin(BackOfficeAdmin, admin.ModelAdmin):
         return False
 
 
+class NotFoundForMissingObjects:
+    """Mixin: an object id that is not there (or not this user's, or not a number) is a 404, not the
+    admin's redirect to the index."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(f"没有编号为“{object_id}”的{opts.verbose_name}")
+
+
 class ReviewStepInline(TimelineInline):
     model = ReviewStep
     fields = ("at", "action", "from_state", "to_state", "actor", "comment")
     verbose_name_plural = "审核记录（谁、何时、意见）"
 
+    def has_view_permission(self, request, obj=None):
+        # Everyone who may open the catalogue reads its whole record; the parent's queryset already
+        # keeps out other organisations' catalogues, and this says so again for the object itself.
+        return obj is None or permissions.can_view_catalogue(request.user, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
 
 STEPS = {
-    # url action: (workflow function, permission predicate, success message)
-    "submit": (workflow.submit, permissions.can_edit_catalogue, "已提交本单位审核员初审"),
-    "first-review": (workflow.first_review, permissions.can_first_review, "初审通过，已报县政府办公室复核"),
-    "approve": (workflow.approve, permissions.can_final_review, "复核通过，目录已发布"),
-    "reject": (workflow.reject, permissions.can_reject, "已退回修改"),
-    "revise": (workflow.start_revision, permissions.can_start_revision, "已创建新版本草稿，原版本在新版本发布前继续公开"),
+    # url step: (form, workflow function, success message); who may take it is permissions.available_steps
+    "submit": (SubmitForm, workflow.submit, "已提交审核"),
+    "first-review": (FirstReviewForm, workflow.first_review, "初审通过，已报县政府办公室复核"),
+    "approve": (ApproveForm, workflow.approve, "复核通过，目录已发布"),
+    "reject": (RejectForm, workflow.reject, "已退回修改"),
+    "revise": (ReviseForm, workflow.start_revision, "已创建新版本草稿，原版本在新版本发布前继续公开"),
 }
 
 
@@ -66,17 +84,8 @@ class ImportForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class StartForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), label="编制单位")
-    domain = forms.ModelChoiceField(Domain.objects.all(), label="领域")
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-
-
 @admin.register(Catalogue)
-class CatalogueAdmin(BackOfficeAdmin, admin.ModelAdmin):
+class CatalogueAdmin(NotFoundForMissingObjects, BackOfficeAdmin, admin.ModelAdmin):
     list_display = ("__str__", "domain", "organisation", "version", "state", "published_at")
     list_filter = ("state", "is_guideline", "domain")
     list_select_related = ("domain", "organisation")
@@ -103,58 +112,84 @@ class CatalogueAdmin(BackOfficeAdmin, admin.ModelAdmin):
         own = [
             path("start/", self.admin_site.admin_view(self.start_view), name="catalog_catalogue_start"),
             path("import/", self.admin_site.admin_view(self.import_view), name="catalog_catalogue_import"),
-            path("<int:pk>/export.xlsx", self.admin_site.admin_view(self.export_view), name="catalog_catalogue_export"),
-            path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="catalog_catalogue_step"),
+            path("<path:object_id>/export.xlsx", self.admin_site.admin_view(self.export_view), name="catalog_catalogue_export"),
+            path(
+                "<path:object_id>/step/<str:step>/", self.admin_site.admin_view(self.step_view), name="catalog_catalogue_step"
+            ),
         ]
         return own + super().get_urls()
 
+    def _scoped_object(self, request, object_id):
+        catalogue = self.get_object(request, unquote(object_id))  # get_queryset's scoping applies
+        if catalogue is None:
+            raise Http404("没有这个标准目录，或您无权查看")
+        return catalogue
+
+    def review_context(self, request, catalogue, bound=None):
+        """What the catalogue page shows above the inline record: its state, the reviewer's comment
+        when it was returned, the forms of the steps this user may take, the change list and items."""
+        published = None
+        if not catalogue.is_guideline and catalogue.state != Catalogue.State.PUBLISHED:
+            published = Catalogue.objects.filter(
+                organisation=catalogue.organisation, domain=catalogue.domain, state=Catalogue.State.PUBLISHED
+            ).first()
+        returned_by = None
+        if catalogue.state == Catalogue.State.RETURNED:
+            returned_by = catalogue.steps.filter(action=ReviewStep.Action.REJECT).select_related("actor").last()
+        step_forms = [
+            bound if bound is not None and bound.step == name else STEPS[name][0](step=name)
+            for name in permissions.available_steps(request.user, catalogue)
+        ]
+        return {
+            "catalogue": catalogue,
+            "groups": rows_by_top_item(catalogue),
+            "published": published,
+            "changes": catalogue_changes(published, catalogue) if published else None,
+            "returned_by": returned_by,
+            "step_forms": step_forms,
+            "can_edit": permissions.can_edit_catalogue(request.user, catalogue),
+        }
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        catalogue = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if catalogue is not None:
-            user = request.user
-            published = None
-            if not catalogue.is_guideline and catalogue.state != Catalogue.State.PUBLISHED:
-                published = Catalogue.objects.filter(
-                    organisation=catalogue.organisation, domain=catalogue.domain, state=Catalogue.State.PUBLISHED
-                ).first()
-            extra_context.update(
-                catalogue=catalogue,
-                groups=rows_by_top_item(catalogue),
-                published=published,
-                changes=catalogue_changes(published, catalogue) if published else None,
-                can_edit=permissions.can_edit_catalogue(user, catalogue),
-                can_first_review=permissions.can_first_review(user, catalogue),
-                can_final_review=permissions.can_final_review(user, catalogue),
-                can_reject=permissions.can_reject(user, catalogue),
-                can_start_revision=permissions.can_start_revision(user, catalogue)
-                and not Catalogue.objects.filter(
-                    organisation=catalogue.organisation, domain=catalogue.domain, state__in=Catalogue.OPEN_STATES
-                ).exists(),
-            )
+        catalogue = self._scoped_object(request, object_id)
+        extra_context = {**(extra_context or {}), **self.review_context(request, catalogue)}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def step_view(self, request, pk, action):
-        if request.method != "POST" or action not in STEPS:
-            return HttpResponse("不支持的操作", status=405)
-        catalogue = get_object_or_404(Catalogue, pk=pk)
-        step, allowed, done = STEPS[action]
-        if not allowed(request.user, catalogue):
+    def step_view(self, request, object_id, step):
+        """One review step, shaped as UserAdmin.user_change_password: the scoped object, the permission,
+        the step's form, the workflow function; a refusal comes back (400) with the message and the comment."""
+        if step not in STEPS:
+            raise Http404("没有这个审核操作")
+        catalogue = self._scoped_object(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if step not in permissions.available_steps(request.user, catalogue):
             raise PermissionDenied("您无权对此目录执行该操作，或目录当前状态不允许该操作")
-        kwargs = {"by": request.user}
-        if action != "revise":
-            kwargs["comment"] = request.POST.get("comment", "")
-        try:
-            result = step(catalogue, **kwargs)
-        except workflow.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("admin:catalog_catalogue_change", catalogue.pk)
-        messages.success(request, done)
-        return redirect("admin:catalog_catalogue_change", result.pk)
+        form_class, function, done = STEPS[step]
+        form = form_class(request.POST, step=step)
+        if form.is_valid():
+            try:
+                result = function(catalogue, by=request.user, **form.cleaned_data)
+            except workflow.WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, done)
+                return redirect("admin:catalog_catalogue_change", result.pk)
+        review = self.review_context(request, catalogue, bound=form)
+        context = {
+            **self.admin_site.each_context(request),
+            **review,
+            "failed": form,
+            # The step may no longer be offered (someone else acted first): then say why above the panel.
+            "failed_offered": form in review["step_forms"],
+            "title": f"{form.button}：{catalogue}",
+            "opts": self.opts,
+            "original": catalogue,
+        }
+        return TemplateResponse(request, "admin/catalog/catalogue/step.html", context, status=400)
 
-    def export_view(self, request, pk):
-        catalogue = get_object_or_404(self.get_queryset(request), pk=pk)
-        return xlsx_response(catalogue)
+    def export_view(self, request, object_id):
+        return xlsx_response(self._scoped_object(request, object_id))
 
     def import_view(self, request):
         organisations = clerk_organisations(request.user)
@@ -199,38 +234,38 @@ class CatalogueAdmin(BackOfficeAdmin, admin.ModelAdmin):
         organisations = clerk_organisations(request.user)
         if not organisations.exists():
             raise PermissionDenied("只有发布员可以编制本单位的标准目录")
-        data = request.POST if request.method == "POST" else (request.GET if "domain" in request.GET else None)
-        form = StartForm(data, organisations=organisations, initial={"organisation": organisations.first()})
+        choosing = request.method == "POST"
+        data = request.POST if choosing else (request.GET if "domain" in request.GET else None)
+        form = StartForm(data, organisations=organisations, choosing=choosing, initial={"organisation": organisations.first()})
         guideline_groups = None
         status = 200
         if form.is_bound and form.is_valid():
             organisation, domain = form.cleaned_data["organisation"], form.cleaned_data["domain"]
-            guideline = Catalogue.objects.filter(domain=domain, is_guideline=True).first()
-            if guideline is not None:
-                guideline_groups = rows_by_top_item(guideline)
-            if request.method == "POST":
-                chosen = CatalogueItem.objects.filter(pk__in=request.POST.getlist("items"))
+            if choosing:
                 try:
-                    catalogue = workflow.start_catalogue(organisation, domain, by=request.user, guideline_items=chosen)
+                    catalogue = workflow.start_catalogue(
+                        organisation, domain, by=request.user, guideline_items=form.cleaned_data["items"]
+                    )
                 except workflow.WorkflowError as exc:
-                    messages.error(request, str(exc))
-                    status = 400
+                    form.add_error(None, str(exc))
                 else:
                     messages.success(request, f"已从国家标准指引领取事项，创建{catalogue}")
                     return redirect("admin:catalog_catalogue_change", catalogue.pk)
-        elif form.is_bound:
+        if form.is_bound and not form.is_valid():
             status = 400
-        organisation = form.cleaned_data.get("organisation") if form.is_bound and form.is_valid() else None
-        township = organisation is not None and organisation.kind in (
-            Organisation.Kind.TOWNSHIP, Organisation.Kind.SUBDISTRICT
-        )
+        cleaned = getattr(form, "cleaned_data", {})
+        organisation, domain = cleaned.get("organisation"), cleaned.get("domain")
+        if domain is not None:
+            guideline = Catalogue.objects.filter(domain=domain, is_guideline=True).first()
+            if guideline is not None:
+                guideline_groups = rows_by_top_item(guideline)
         context = {
             **self.admin_site.each_context(request),
             "title": "从国家标准指引编制目录（领取事项）",
             "form": form,
             "guideline_groups": guideline_groups,
-            "level_field": "level_township" if township else "level_county",
-            "chosen": set(map(int, filter(str.isdigit, request.POST.getlist("items")))) if request.method == "POST" else None,
+            "level_field": workflow.level_field(organisation) if organisation is not None else "level_county",
+            "chosen": form.chosen_ids if choosing else None,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/catalog/catalogue/start.html", context, status=status)
@@ -267,7 +302,7 @@ class CatalogueItemForm(forms.ModelForm):
 
 
 @admin.register(CatalogueItem)
-class CatalogueItemAdmin(BackOfficeAdmin, DraggableMPTTAdmin):
+class CatalogueItemAdmin(NotFoundForMissingObjects, BackOfficeAdmin, DraggableMPTTAdmin):
     form = CatalogueItemForm
     list_display = ("tree_actions", "indented_title", "owner", "method", "level_county", "level_township")
     list_display_links = ("indented_title",)
@@ -292,7 +327,7 @@ class CatalogueItemAdmin(BackOfficeAdmin, DraggableMPTTAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         editable = Catalogue.objects.filter(
-            state=Catalogue.State.DRAFT, is_guideline=False, organisation__in=clerk_organisations(request.user)
+            state__in=Catalogue.EDITABLE_STATES, is_guideline=False, organisation__in=clerk_organisations(request.user)
         )
         if db_field.name == "catalogue":
             kwargs["queryset"] = editable.select_related("domain", "organisation")
