@@ -11,17 +11,20 @@ from . import workflow
 from .guidelines import FIXTURES, load_guidelines
 from .models import Catalogue, CatalogueItem, Domain
 
-# (organisation, domain, clerk, reviewer, how far it goes)
+# (organisation, domain, clerk, who does the 初审, how far it goes). 四眼原则: 柳河镇's one person
+# (clerk and reviewer) and the organisations the superuser compiles for have no reviewer of their
+# own, so a county-office member (xfb_chushen) does their 初审 and another (xfb_fuhe) the 复核.
 DEMO_CATALOGUES = [
     ("青禾县公安局", "户籍管理", "gaj_clerk", "gaj_review", "revised"),
     ("青禾县教育局", "义务教育", "jyj_clerk", "jyj_review", "published"),
     ("青禾县民政局", "社会救助", "mzj_clerk", "mzj_review", "published"),
     ("青禾县民政局", "养老服务", "mzj_clerk", "mzj_review", "submitted"),
-    ("柳河镇人民政府", "社会救助", "lhz_clerk", "lhz_clerk", "published"),
+    ("柳河镇人民政府", "社会救助", "lhz_clerk", "xfb_chushen", "published"),
+    ("柳河镇人民政府", "户籍管理", "lhz_clerk", "xfb_chushen", "returned"),
     ("城关街道办事处", "社会救助", "cgjd_clerk", "cgjd_review", "first_reviewed"),
     ("城关街道办事处", "户籍管理", "cgjd_clerk", "cgjd_review", "draft"),
-    ("青禾县人力资源和社会保障局", "就业创业", "admin", "admin", "published"),
-    ("青禾县财政局", "财政预决算", "admin", "admin", "published"),
+    ("青禾县人力资源和社会保障局", "就业创业", "admin", "xfb_chushen", "published"),
+    ("青禾县财政局", "财政预决算", "admin", "xfb_chushen", "published"),
 ]
 
 
@@ -31,14 +34,18 @@ def _user(username):
 
 def _compile(organisation, domain, clerk, reviewer, target, county_office):
     guideline = Catalogue.objects.get(domain=domain, is_guideline=True)
-    township = organisation.kind in (Organisation.Kind.TOWNSHIP, Organisation.Kind.SUBDISTRICT)
-    level = {"level_township": True} if township else {"level_county": True}
-    chosen = guideline.items.filter(parent__isnull=False, **level)
+    chosen = guideline.items.filter(parent__isnull=False, **{workflow.level_field(organisation): True})
     catalogue = workflow.start_catalogue(organisation, domain, by=clerk, guideline_items=chosen)
     if target == "draft":
         return
     workflow.submit(catalogue, by=clerk)
     if target == "submitted":
+        return
+    if target == "returned":
+        workflow.reject(
+            catalogue, by=reviewer,
+            comment="请在“公开依据”中补充本镇执行的地方性法规和规范性文件，并核对各事项的公开时限后重新提交。",
+        )
         return
     workflow.first_review(catalogue, by=reviewer, comment="事项齐全，要素完整，同意报送复核。")
     if target == "first_reviewed":
@@ -61,7 +68,7 @@ def _revise(published, clerk, reviewer):
             catalogue=draft, parent=top, name="户口业务网上办理指南",
             content="可网上办理的户口业务、办理渠道、申请材料、办理时限、咨询电话",
             basis="《中华人民共和国政府信息公开条例》《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》",
-            deadline="信息形成或变更之日起20个工作日内", owner="县级公安机关",
+            deadline="信息形成或变更之日起20个工作日内", owner=draft.organisation.name,
             channels=["website", "new_media", "service_centre"], audience="public", method="proactive",
             level_county=True,
         )
