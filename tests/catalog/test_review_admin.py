@@ -46,7 +46,7 @@ def test_everyone_who_may_see_the_catalogue_sees_items_changes_and_the_review_tr
     request, client, in_review, role, django_assert_max_num_queries
 ):
     client.force_login(request.getfixturevalue(role))
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(24):
         response = client.get(page_url(in_review))
     assert response.status_code == 200
     page = response.content.decode()
@@ -205,3 +205,22 @@ def test_step_buttons_come_from_available_steps(client, in_review, county_review
 def test_unknown_step_is_404(client, draft, gongan_clerk):
     client.force_login(gongan_clerk)
     assert step(client, draft, "publish-now").status_code == 404
+
+
+def test_catalogue_page_queries_do_not_grow_with_items_or_steps(client, in_review, county_reviewer, gongan_clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import add_items
+
+    client.force_login(county_reviewer)
+    client.get(page_url(in_review))  # warms the content-type cache
+    with CaptureQueriesContext(connection) as before:
+        client.get(page_url(in_review))
+    add_items(in_review, {f"一级事项{n}": [f"二级事项{n}-{m}" for m in range(3)] for n in range(5)})
+    for _ in range(3):
+        ReviewStep.objects.create(catalogue=in_review, action="import", to_state=in_review.state, actor=gongan_clerk)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(page_url(in_review)).content.decode()
+    assert "二级事项4-2" in page
+    assert len(after) == len(before)
