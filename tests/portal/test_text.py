@@ -1,0 +1,89 @@
+"""One rule for typed text (portal.text): what every model field a person types into stores, and what
+the migration does to rows saved before it."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from catalog.models import CatalogueItem
+from portal.models import Organisation
+from portal.text import clean_text
+from requests_app.models import Application
+from tests.factories import application_fields, make_application, make_document
+
+
+def test_word_line_and_page_breaks_become_newlines():
+    assert clean_text("第一行\x0b第二行\x0c第三行") == "第一行\n第二行\n第三行"
+
+
+def test_tab_newline_and_carriage_return_are_kept_other_controls_go():
+    assert clean_text("甲\t乙\r\n丙\x01\x07\x08\x1b\x1f丁\x00\ufffe\uffff") == "甲\t乙\r\n丙丁"
+    assert clean_text(None) == "" and clean_text("") == ""
+
+
+def test_typed_text_is_stored_clean_whatever_path_saves_it(gongan, gongan_clerk):
+    application = make_application(gongan, gongan_clerk, applicant_name="王小明\x1b", description="户籍\x0b人口\x07统计")
+    application.refresh_from_db()
+    assert application.applicant_name == "王小明" and application.description == "户籍\n人口统计"
+    gongan.address = "人民路\x0c18号\x02"
+    gongan.save()
+    gongan.refresh_from_db()
+    assert gongan.address == "人民路\n18号"
+    assert gongan.history.first().address == "人民路\n18号"
+
+
+def test_nul_is_refused_by_validation_naming_the_field(gongan):
+    application = Application(**application_fields(gongan, address="人民路\x0018号"))
+    with pytest.raises(ValidationError) as refused:
+        application.full_clean(exclude=["receipt_date", "tracking_number"])
+    assert refused.value.message_dict["address"] == ["“通信地址”中含有不可见的空字符（NUL），无法保存，请删除该项内容后重新输入"]
+
+
+def test_nul_is_refused_even_where_validation_was_skipped(gongan):
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        Organisation.objects.create(name="青禾县\x00统计局", kind=Organisation.Kind.DEPARTMENT, parent=gongan.parent)
+    assert "名称" in refused.value.message_dict["name"][0]
+    assert not Organisation.objects.filter(name__startswith="青禾县统计局").exists()
+
+
+def test_rich_text_body_loses_control_characters(gongan, gongan_clerk):
+    document = make_document(gongan, gongan_clerk, body="<p>第一段\x0b续行\x07</p><p>第二段\x1f</p>")
+    document.refresh_from_db()
+    assert document.body == "<p>第一段\n续行</p><p>第二段</p>"
+
+
+def test_catalogue_item_typed_text_is_clean(guideline_catalogue):
+    item = CatalogueItem.objects.create(catalogue=guideline_catalogue, name="户口\x0b登记\x1b", content="材料\x0c清单")
+    item.refresh_from_db()
+    assert (item.name, item.content) == ("户口\n登记", "材料\n清单")
+
+
+@pytest.fixture
+def guideline_catalogue(db):
+    from catalog.models import Catalogue
+    from tests.factories import make_domain
+
+    return Catalogue.objects.create(domain=make_domain(), is_guideline=True)
+
+
+def test_rows_saved_before_the_rule_are_cleaned_by_the_migration(gongan, gongan_clerk):
+    from django.apps import apps
+    from django.db import connection
+
+    from portal.text import clean_stored_text
+
+    application = make_application(gongan, gongan_clerk)
+    clean = make_application(gongan, gongan_clerk, applicant_name="李四")
+    # QuerySet.update() skips the fields' cleaning, as rows stored before the rule did.
+    Application.objects.filter(pk=application.pk).update(applicant_name="王小明\x0b", description="户籍\x0c人口\x07统计")
+    Organisation.objects.filter(pk=gongan.pk).update(address="人民路\x1f18号")
+    clean_stored_text({
+        "requests_app.Application": ["applicant_name", "description"], "portal.Organisation": ["address", "name"],
+    })(apps, SimpleNamespace(connection=connection))
+    application.refresh_from_db()
+    gongan.refresh_from_db()
+    clean.refresh_from_db()
+    assert (application.applicant_name, application.description) == ("王小明\n", "户籍\n人口统计")
+    assert gongan.address == "人民路18号" and clean.applicant_name == "李四"
