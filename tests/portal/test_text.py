@@ -1,5 +1,5 @@
-"""One rule for typed text (portal.text): what every model field a person types into stores, and what
-the migration does to rows saved before it."""
+"""One rule for typed text (portal.text), and the request layer (portal.middleware) that answers 400
+for what no view can read: a NUL in the path, query string or form data, or an undeclared or unknown charset."""
 
 from types import SimpleNamespace
 
@@ -87,3 +87,93 @@ def test_rows_saved_before_the_rule_are_cleaned_by_the_migration(gongan, gongan_
     clean.refresh_from_db()
     assert (application.applicant_name, application.description) == ("王小明\n", "户籍\n人口统计")
     assert gongan.address == "人民路18号" and clean.applicant_name == "李四"
+
+
+# ---------------------------------------------------------------- the request layer
+
+STAFF = ["gongan_clerk", "gongan_reviewer", "county_reviewer"]
+
+
+@pytest.mark.parametrize("user", STAFF)
+@pytest.mark.parametrize("url", [
+    "/admin/disclosure/document/?status=%00",
+    "/admin/requests_app/application/?q=%E7%8E%8B%00",
+    "/admin/catalog/catalogue/?state=draft%00",
+])
+def test_nul_in_an_admin_list_filter_is_a_400_page(client, user, url, request):
+    client.force_login(request.getfixturevalue(user))
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "请求有误" in content and "空字符" in content
+
+
+def test_nul_in_a_public_search_is_a_400_page(client, db):
+    response = client.get("/search/?q=%00")
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_ordinary_query_strings_pass(client, gongan_clerk):
+    client.force_login(gongan_clerk)
+    assert client.get("/admin/disclosure/document/?status=draft&q=%E9%80%9A%E7%9F%A5").status_code == 200
+    assert client.get("/search/?q=%E6%88%B7%E7%B1%8D").status_code == 200
+
+
+@pytest.mark.parametrize("user", STAFF)
+@pytest.mark.parametrize("debug", [False, True])
+def test_form_post_in_utf_16_is_a_400_page(client, user, debug, request, settings):
+    # With DEBUG on, Django's own error page read the body again and answered 500.
+    settings.DEBUG = debug
+    client.force_login(request.getfixturevalue(user))
+    client.raise_request_exception = False
+    response = client.generic(
+        "POST", "/admin/disclosure/document/", data="action=delete_selected&note=甲".encode("utf-16"),
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+    )
+    assert response.status_code == 400
+    assert "字符编码" in response.content.decode()
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/x-www-form-urlencoded; charset=x-no-such-charset",
+    "multipart/form-data; boundary=XX; charset=x-no-such-charset",
+    "multipart/form-data; boundary=XX; charset=utf-16",
+])
+def test_form_post_in_an_unknown_or_unreadable_charset_is_a_400_page(client, gongan_clerk, content_type):
+    client.force_login(gongan_clerk)
+    client.raise_request_exception = False
+    body = b'--XX\r\nContent-Disposition: form-data; name="note"\r\n\r\nabc\r\n--XX--\r\n'
+    response = client.generic("POST", "/admin/disclosure/document/", data=body, content_type=content_type)
+    assert response.status_code == 400 and "字符编码" in response.content.decode()
+
+
+def test_form_post_that_is_not_utf_8_is_a_400_page(client, gongan_clerk):
+    client.force_login(gongan_clerk)
+    client.raise_request_exception = False
+    response = client.generic(
+        "POST", "/admin/disclosure/document/", data=b"note=%D6%D0%CE%C4", content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400 and "字符编码" in response.content.decode()
+
+
+@pytest.mark.parametrize("user, step", [("gongan_clerk", "submit"), ("gongan_reviewer", "return")])
+def test_nul_in_a_document_step_note_is_a_400_page(client, gongan, gongan_clerk, user, step, request):
+    document = make_document(gongan, gongan_clerk)
+    if step == "return":
+        from disclosure import workflow
+
+        workflow.submit(document, by=gongan_clerk)
+    client.force_login(request.getfixturevalue(user))
+    client.raise_request_exception = False
+    events = document.events.count()
+    response = client.post(f"/admin/disclosure/document/{document.pk}/step/{step}/", {"note": "请\x00修改"})
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+    assert document.events.count() == events
+
+
+def test_nul_in_a_multipart_admin_form_is_a_400_page(client, gongan, gongan_clerk):
+    client.force_login(gongan_clerk)
+    client.raise_request_exception = False
+    response = client.post("/admin/disclosure/document/add/", {"title": "关于\x00通知"})  # multipart by default
+    assert response.status_code == 400 and "空字符" in response.content.decode()
