@@ -1,6 +1,7 @@
 """One rule for typed text (portal.text), and the request layer (portal.middleware) that answers 400
 for what no view can read: a NUL in the path, query string or form data, or an undeclared or unknown charset."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +11,7 @@ from django.db import transaction
 from catalog.models import CatalogueItem
 from portal.models import Organisation
 from portal.text import clean_text
-from requests_app.models import Application
+from requests_app.models import Application, CalendarDay
 from tests.factories import application_fields, make_application, make_document
 
 
@@ -41,11 +42,11 @@ def test_nul_is_refused_by_validation_naming_the_field(gongan):
     assert refused.value.message_dict["address"] == ["“通信地址”中含有不可见的空字符（NUL），无法保存，请删除该项内容后重新输入"]
 
 
-def test_nul_is_refused_even_where_validation_was_skipped(gongan):
+def test_nul_is_refused_even_where_validation_was_skipped(db):
     with pytest.raises(ValidationError) as refused, transaction.atomic():
-        Organisation.objects.create(name="青禾县\x00统计局", kind=Organisation.Kind.DEPARTMENT, parent=gongan.parent)
-    assert "名称" in refused.value.message_dict["name"][0]
-    assert not Organisation.objects.filter(name__startswith="青禾县统计局").exists()
+        CalendarDay.objects.create(date=datetime.date(2026, 10, 1), is_working_day=False, note="国庆\x00节")
+    assert refused.value.message_dict["note"] == ["“说明”中含有不可见的空字符（NUL），无法保存，请删除该项内容后重新输入"]
+    assert not CalendarDay.objects.exists()
 
 
 def test_rich_text_body_loses_control_characters(gongan, gongan_clerk):
