@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from portal.text import clean_text as clean_typed_text
+
 from .models import Audience, Channel, Method
 from .selectors import rows_by_top_item
 
@@ -72,18 +74,36 @@ UNCHECKED = {"", "□", "☐", "×", "✗", "否", "0", "n", "no", "false", "-",
 # ---------------------------------------------------------------- export
 
 
+# What Excel and WPS take as the start of a formula when a cell is typed or edited.
+FORMULA_STARTS = ("=", "+", "-", "@")
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def _set(cell, value):
+    """Text cells hold text only: no control characters (which .xlsx cannot hold) and nothing that
+    a spreadsheet evaluates, also after someone edits the cell."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    cell.value = clean_typed_text(value)
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
 def export_catalogue(catalogue):
     """The catalogue as .xlsx bytes."""
     wb = Workbook()
     ws = wb.active
-    ws.title = catalogue.domain.name[:31]
+    ws.title = SHEET_TITLE_FORBIDDEN.sub("", clean_typed_text(catalogue.domain.name))[:31] or "目录"
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap = Alignment(vertical="center", wrap_text=True)
     last = get_column_letter(len(COLUMNS))
 
-    ws.append([catalogue.title] + [None] * (len(COLUMNS) - 1))
+    ws.append([None] * len(COLUMNS))
+    _set(ws["A1"], catalogue.title)
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = centre
@@ -99,7 +119,11 @@ def export_catalogue(catalogue):
     for top, rows in rows_by_top_item(catalogue):
         first_row = ws.max_row + 1
         for item in rows:
-            ws.append(_export_row(item.row_number, top, item))
+            # Blanks first, then cell by cell: ws.append() refuses control characters and makes
+            # "=…" a formula.
+            ws.append([None] * len(COLUMNS))
+            for cell, value in zip(ws[ws.max_row], _export_row(item.row_number, top, item)):
+                _set(cell, value)
         if len(rows) > 1:
             ws.merge_cells(start_row=first_row, start_column=2, end_row=ws.max_row, end_column=2)
 

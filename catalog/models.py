@@ -9,12 +9,13 @@ from django.db.models import Q
 from mptt.models import MPTTModel, TreeForeignKey
 
 from portal.models import Organisation
+from portal.text import CleanCharField, CleanTextField
 
 
 class Domain(models.Model):
     """A disclosure domain; the 26 pilot domains of 国办发〔2019〕54号 come first, in its order."""
 
-    name = models.CharField("领域名称", max_length=50, unique=True)
+    name = CleanCharField("领域名称", max_length=50, unique=True)
     slug = models.SlugField("标识", max_length=50, unique=True)
     order = models.PositiveIntegerField("排序", unique=True)
     is_pilot = models.BooleanField("试点领域", default=True)
@@ -148,12 +149,12 @@ class CatalogueItem(MPTTModel):
     guideline_item = models.ForeignKey(
         "self", verbose_name="领取自指引事项", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    name = models.CharField("事项名称", max_length=200)
-    content = models.TextField("公开内容（要素）", blank=True)
-    basis = models.TextField("公开依据", blank=True)
-    deadline = models.CharField("公开时限", max_length=200, blank=True)
+    name = CleanCharField("事项名称", max_length=200)
+    content = CleanTextField("公开内容（要素）", blank=True)
+    basis = CleanTextField("公开依据", blank=True)
+    deadline = CleanCharField("公开时限", max_length=200, blank=True)
     deadline_days = models.PositiveIntegerField("时限天数", null=True, blank=True, help_text="用于监测，可不填")
-    owner = models.CharField("公开主体", max_length=200, blank=True)
+    owner = CleanCharField("公开主体", max_length=200, blank=True)
     channels = models.JSONField("公开渠道和载体", default=list, blank=True)
     audience = models.CharField("公开对象", max_length=20, choices=Audience.choices, blank=True)
     method = models.CharField("公开方式", max_length=20, choices=Method.choices, blank=True)
@@ -228,7 +229,7 @@ class ReviewStep(models.Model):
     to_state = models.CharField("新状态", max_length=20, choices=Catalogue.State.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("意见", blank=True)
+    comment = CleanTextField("意见", blank=True)
 
     class Meta:
         verbose_name = "审核记录"

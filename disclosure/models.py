@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog.models import CatalogueItem
 from portal.models import Organisation
+from portal.text import CleanCharField, CleanTextField
 
 from .richtext import sanitise_html
 
@@ -35,8 +36,8 @@ def validate_document_number(value):
 class Topic(MPTTModel):
     """主题分类: the fixed two-level tree used by government websites."""
 
-    code = models.CharField("代码", max_length=10, unique=True)
-    name = models.CharField("名称", max_length=50)
+    code = CleanCharField("代码", max_length=10, unique=True)
+    name = CleanCharField("名称", max_length=50)
     parent = TreeForeignKey("self", verbose_name="上级", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
 
     class MPTTMeta:
@@ -116,10 +117,10 @@ class Document(models.Model):
         ANNUAL_REPORT = "annual_report", "政府信息公开工作年度报告"
         OTHER = "other", "其他"
 
-    title = models.CharField("标题", max_length=300)
+    title = CleanCharField("标题", max_length=300)
     organisation = models.ForeignKey(Organisation, verbose_name="发布机构", on_delete=models.PROTECT, related_name="documents")
     index_number = models.CharField("索引号", max_length=60, unique=True, null=True, blank=True, editable=False)
-    document_number = models.CharField(
+    document_number = CleanCharField(
         "文号", max_length=60, blank=True, validators=[validate_document_number], help_text="例如：青政办〔2026〕12号；无文号可不填"
     )
     written_date = models.DateField("成文日期")
@@ -130,10 +131,10 @@ class Document(models.Model):
         CatalogueItem, verbose_name="公开事项", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents",
         help_text="本信息落实的标准目录事项",
     )
-    body = models.TextField("正文", blank=True)
+    body = CleanTextField("正文", blank=True)
     attribute = models.CharField("公开属性", max_length=20, choices=Attribute.choices, blank=True)
     ground = models.CharField("不公开依据", max_length=30, choices=Ground.choices, blank=True)
-    ground_reason = models.TextField("不公开理由", blank=True)
+    ground_reason = CleanTextField("不公开理由", blank=True)
     validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.VALID)
     replaced_by = models.ForeignKey(
         "self", verbose_name="替代文件", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
@@ -270,7 +271,7 @@ class DocumentEvent(models.Model):
     to_status = models.CharField("新状态", max_length=20, choices=Document.Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.TextField("说明", blank=True)
+    note = CleanTextField("说明", blank=True)
 
     class Meta:
         verbose_name = "操作记录"
@@ -296,7 +297,7 @@ class Guide(models.Model):
     """政府信息公开指南: each disclosure body's own text; contact data comes from its Organisation."""
 
     organisation = models.OneToOneField(Organisation, verbose_name="机构", on_delete=models.CASCADE, related_name="guide")
-    body = models.TextField("指南正文", help_text="获取政府信息的方式、依申请公开的办理程序、收费和救济途径等")
+    body = CleanTextField("指南正文", help_text="获取政府信息的方式、依申请公开的办理程序、收费和救济途径等")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(verbose_name="修改记录")

@@ -7,6 +7,8 @@ from django.db.models import Q
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
+from .text import CleanCharField
+
 # GB 32100-2015: the 31 characters a unified social credit code may use, and the weights
 # of its first 17 positions for the check character.
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -35,22 +37,22 @@ class Organisation(MPTTModel):
         VILLAGE = "village", "村民委员会"
         RESIDENTS = "residents", "居民委员会"
 
-    name = models.CharField("名称", max_length=100)
-    short_name = models.CharField("简称", max_length=50, blank=True)
+    name = CleanCharField("名称", max_length=100)
+    short_name = CleanCharField("简称", max_length=50, blank=True)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     parent = TreeForeignKey(
         "self", verbose_name="上级", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     sequence = models.PositiveIntegerField("排序", default=0)
-    credit_code = models.CharField(
+    credit_code = CleanCharField(
         "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code],
         help_text="用于生成索引号",
     )
-    address = models.CharField("办公地址", max_length=200, blank=True)
-    postcode = models.CharField("邮政编码", max_length=6, blank=True)
-    phone = models.CharField("联系电话", max_length=50, blank=True)
+    address = CleanCharField("办公地址", max_length=200, blank=True)
+    postcode = CleanCharField("邮政编码", max_length=6, blank=True)
+    phone = CleanCharField("联系电话", max_length=50, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
-    office_hours = models.CharField("办公时间", max_length=200, blank=True)
+    office_hours = CleanCharField("办公时间", max_length=200, blank=True)
     is_disclosure_body = models.BooleanField(
         "政府信息公开主体", default=True, help_text="依法负有政府信息公开职责、单独编制目录和年度报告的机关"
     )

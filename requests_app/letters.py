@@ -13,6 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from portal.text import clean_text
+
 from .models import Application, ReplySettings, ReplyType
 
 HEADING = "政府信息公开申请答复告知书"
@@ -148,6 +150,13 @@ class Letter:
         if self.contact:
             lines.append(self.contact)
         return lines
+
+    def __post_init__(self):
+        # Text stored before portal.text's rule may hold control characters, which no .docx can.
+        for name in ("heading", "reference", "salutation", "contact"):
+            setattr(self, name, clean_text(getattr(self, name)))
+        self.body = [clean_text(paragraph) for paragraph in self.body]
+        self.signature = [clean_text(paragraph) for paragraph in self.signature]
 
 
 def chinese_date(value):
@@ -289,8 +298,7 @@ def reply_letter(application):
     properties = document.core_properties
     properties.created = properties.modified = timezone.now()
     properties.title = letter.heading
-    properties.author = application.organisation.name
-    properties.last_modified_by = application.organisation.name
+    properties.author = properties.last_modified_by = clean_text(application.organisation.name)
     properties.comments = ""
 
     heading = _add_paragraph(

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from portal.models import Organisation, validate_credit_code
+from portal.text import CleanCharField, CleanTextField
 
 # 居民身份证 (GB 11643-1999): 17 digits and a check character from these weights.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -39,7 +40,7 @@ class CalendarDay(models.Model):
 
     date = models.DateField("日期", unique=True)
     is_working_day = models.BooleanField("是否工作日", help_text="勾选：调休上班日；不勾选：放假日")
-    note = models.CharField("说明", max_length=100, blank=True, help_text="例如：国庆节、国庆节调休上班")
+    note = CleanCharField("说明", max_length=100, blank=True, help_text="例如：国庆节、国庆节调休上班")
 
     class Meta:
         verbose_name = "法定工作日历"
@@ -181,18 +182,18 @@ class Application(models.Model):
 
     applicant_kind = models.CharField("申请人类型", max_length=20, choices=ApplicantKind.choices)
     organisation_category = models.CharField("组织类别", max_length=20, choices=OrganisationCategory.choices, blank=True)
-    applicant_name = models.CharField("姓名或名称", max_length=100)
+    applicant_name = CleanCharField("姓名或名称", max_length=100)
     id_type = models.CharField("证件类型", max_length=20, choices=IdType.choices, blank=True)
-    id_number = models.CharField("证件号码", max_length=40, blank=True)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
-    legal_representative = models.CharField("法定代表人或负责人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=30)
+    id_number = CleanCharField("证件号码", max_length=40, blank=True)
+    credit_code = CleanCharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
+    legal_representative = CleanCharField("法定代表人或负责人", max_length=50, blank=True)
+    phone = CleanCharField("联系电话", max_length=30)
     email = models.EmailField("电子邮箱", blank=True)
-    address = models.CharField("通信地址", max_length=200)
-    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    address = CleanCharField("通信地址", max_length=200)
+    postcode = CleanCharField("邮政编码", max_length=6, blank=True)
 
-    description = models.TextField("所需信息的名称或内容描述")
-    document_number_sought = models.CharField("文号（如已知）", max_length=60, blank=True)
+    description = CleanTextField("所需信息的名称或内容描述")
+    document_number_sought = CleanCharField("文号（如已知）", max_length=60, blank=True)
     form_wanted = models.CharField("信息的载体形式", max_length=20, choices=Form.choices)
     delivery = models.CharField("获取方式", max_length=20, choices=Delivery.choices)
     supporting_file = models.FileField("补充材料", upload_to=supporting_file_path, blank=True, max_length=200)
@@ -211,9 +212,9 @@ class Application(models.Model):
     due_date_is_provisional = models.BooleanField("期限依据暂定假日", default=False, editable=False)
 
     reply_type = models.CharField("答复类型", max_length=40, choices=ReplyType.choices, blank=True, editable=False)
-    reply_text = models.TextField("答复内容", blank=True, editable=False)
-    where_public = models.CharField("已公开信息的获取途径", max_length=300, blank=True, editable=False)
-    responsible_body = models.CharField("负责公开该信息的机关", max_length=100, blank=True, editable=False)
+    reply_text = CleanTextField("答复内容", blank=True, editable=False)
+    where_public = CleanCharField("已公开信息的获取途径", max_length=300, blank=True, editable=False)
+    responsible_body = CleanCharField("负责公开该信息的机关", max_length=100, blank=True, editable=False)
     information_file = models.FileField("信息原件（仅内部保存）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     redacted_file = models.FileField("提供的信息（区分处理后）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     reply_letter = models.FileField("答复告知书", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
@@ -323,7 +324,7 @@ class ApplicationEvent(models.Model):
     )
     at = models.DateTimeField("时间", auto_now_add=True)
     on = models.DateField("发生日期", help_text="如补正材料到达日、第三方回复日")
-    note = models.TextField("说明", blank=True)
+    note = CleanTextField("说明", blank=True)
     due_date = models.DateField("此后的答复期限", null=True, blank=True)
 
     class Meta:
@@ -358,10 +359,10 @@ class ReplySettings(models.Model):
     """Per organisation: where an applicant may seek remedy, as every reply letter must say."""
 
     organisation = models.OneToOneField(Organisation, verbose_name="机关", on_delete=models.CASCADE, related_name="reply_settings")
-    reconsideration_body = models.CharField(
+    reconsideration_body = CleanCharField(
         "行政复议机关", max_length=100, help_text="例如：青禾县人民政府（县政府部门）；青禾市人民政府（县人民政府）"
     )
-    court = models.CharField("行政诉讼管辖法院", max_length=100, help_text="例如：青禾县人民法院")
+    court = CleanCharField("行政诉讼管辖法院", max_length=100, help_text="例如：青禾县人民法院")
 
     class Meta:
         verbose_name = "答复救济途径设置"
