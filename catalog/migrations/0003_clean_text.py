@@ -9,7 +9,7 @@ from portal.text import clean_stored_text
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ('catalog', '0002_catadmin_returned'),
     ]
 
     operations = [
