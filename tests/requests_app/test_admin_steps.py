@@ -227,3 +227,48 @@ def test_reviewer_and_county_office_see_and_download_the_applications_files(
             assert client.get(url).status_code == 200, (user, name)
     client.force_login(jiaoyu_clerk)
     assert client.get(f"/admin/requests_app/application/{application.pk}/file/supporting_file/").status_code == 404
+
+
+@time_machine.travel(OCT_12)
+def test_every_step_through_its_admin_form_on_2026_10_12(client, gongan, gongan_clerk, gongan_reviewer):
+    """Each table entry's form fields are its workflow function's arguments."""
+    from tests.requests_app.test_permissions import a_docx
+
+    application = make_application(gongan, None, channel="online")
+    walk = [
+        (gongan_clerk, "register", {}),
+        (gongan_clerk, "request_supplement", {"on": "2026-09-30", "note": "请写明年份"}),
+        (gongan_clerk, "record_supplement", {"received_on": "2026-10-08", "note": ""}),
+        (gongan_clerk, "consult_third_party", {"sent_on": "2026-10-09", "note": "征求某公司意见"}),
+        (gongan_clerk, "record_third_party_answer", {"answered_on": "2026-10-12", "note": "不同意公开"}),
+        (gongan_reviewer, "extend", {"days": "10", "note": "需协调"}),
+        (gongan_clerk, "draft_reply", {"reply_type": "disclosed", "reply_text": "提供统计表"}),
+        (gongan_clerk, "replace_letter", {"letter": SimpleUploadedFile("告知书.docx", a_docx())}),
+        (gongan_reviewer, "return_reply", {"note": "请写明提供方式"}),
+        (gongan_clerk, "draft_reply", {"reply_type": "disclosed", "reply_text": "以电子邮件提供统计表"}),
+        (gongan_reviewer, "approve_reply", {"note": "同意"}),
+        (gongan_clerk, "send_reply", {"sent_on": "2026-10-12", "note": "电子邮件送达"}),
+        (gongan_clerk, "archive", {}),
+    ]
+    for user, step, data in walk:
+        client.force_login(user)
+        response = client.post(step_url(application, step), data)
+        assert response.status_code == 302, (step, response.content.decode()[-3000:])
+    application.refresh_from_db()
+    assert application.state == "archived" and application.extension_days == 10
+    assert application.third_party_paused_days == 2 and application.replied_on == D(2026, 10, 12)
+    assert list(application.events.values_list("action", flat=True)) == [
+        "received", "registered", "supplement_requested", "supplement_received", "third_party_consulted",
+        "third_party_answered", "extended", "reply_drafted", "letter_replaced", "reply_returned", "reply_drafted",
+        "reply_approved", "replied", "archived",
+    ]
+
+
+@time_machine.travel(OCT_12)
+def test_no_supplement_reply_through_its_admin_form_on_2026_10_12(client, application, gongan_clerk):
+    workflow.request_supplement(application, by=gongan_clerk, note="请写明年份", on=D(2026, 9, 30))
+    client.force_login(gongan_clerk)
+    response = client.post(step_url(application, "draft_no_supplement_reply"), {"reply_text": "申请人逾期未补正"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "reply_drafted" and application.reply_type == ReplyType.OTHER_NO_SUPPLEMENT

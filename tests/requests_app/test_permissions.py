@@ -130,3 +130,9 @@ def test_who_replaced_the_letter_wrote_the_reply_too(gongan, gongan_clerk, gonga
     workflow.replace_letter(application, by=both, letter=SimpleUploadedFile("告知书.docx", a_docx()))
     assert permissions.reply_authors(application) == {gongan_clerk.pk, both.pk}
     assert not permissions.can_approve(both, application) and permissions.can_approve(gongan_reviewer, application)
+
+
+def test_every_step_has_a_rule_and_every_rule_a_step_in_the_admin():
+    from requests_app.admin import STEPS
+
+    assert list(STEPS) == list(permissions.STEP_RULES)
