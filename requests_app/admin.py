@@ -52,6 +52,9 @@ class ApplicationEventInline(TimelineInline):
             return staff_of(request.user) is not None or request.user.is_superuser
         return permissions.can_view(request.user, obj)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("application", "actor")
+
 
 class PaperApplicationForm(django_forms.ModelForm):
     """Staff enter applications that came in person, by post, fax or e-mail."""

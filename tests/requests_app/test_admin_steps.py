@@ -12,6 +12,7 @@ from portal.models import Organisation, Staff
 from requests_app import workflow
 from requests_app.models import Application, ReplyType
 from tests.factories import make_application, make_organisation, make_staff
+from tests.requests_app.test_permissions import a_docx
 
 D = datetime.date
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -232,7 +233,6 @@ def test_reviewer_and_county_office_see_and_download_the_applications_files(
 @time_machine.travel(OCT_12)
 def test_every_step_through_its_admin_form_on_2026_10_12(client, gongan, gongan_clerk, gongan_reviewer):
     """Each table entry's form fields are its workflow function's arguments."""
-    from tests.requests_app.test_permissions import a_docx
 
     application = make_application(gongan, None, channel="online")
     walk = [
@@ -272,3 +272,13 @@ def test_no_supplement_reply_through_its_admin_form_on_2026_10_12(client, applic
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == "reply_drafted" and application.reply_type == ReplyType.OTHER_NO_SUPPLEMENT
+
+
+def test_the_application_page_has_a_query_budget(client, application, gongan_clerk, gongan_reviewer, django_assert_max_num_queries):
+    workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.DISCLOSED, reply_text="提供统计表")
+    for _ in range(5):
+        workflow.replace_letter(application, by=gongan_clerk, letter=SimpleUploadedFile("告知书.docx", a_docx()))
+    client.force_login(gongan_reviewer)
+    client.get(change_url(application))  # warm the session and content types
+    with django_assert_max_num_queries(12):  # not one query per event of the timeline
+        assert client.get(change_url(application)).status_code == 200
