@@ -1,14 +1,17 @@
 """The back office for applications: the queue with days left, paper applications entered by staff,
 the timeline, and each step as a button. Applications are never deleted, not even by a superuser."""
 
-import datetime
+from functools import partial
+from pathlib import Path
 
-from django import forms
+from django import forms as django_forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, TimelineInline
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
-from . import permissions, selectors, workflow
+from . import forms, permissions, selectors, workflow
 from .models import Application, ApplicationEvent, CalendarDay, ReplySettings, ReplyType
 
 
@@ -42,8 +45,18 @@ class ApplicationEventInline(TimelineInline):
     fields = ("on", "action", "from_state", "to_state", "actor", "note", "due_date", "at")
     verbose_name_plural = "办理记录（只追加，不可修改或删除）"
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the application sees its whole trail, read-only. Without obj (Django
+        # builds the inline's queryset so), any back-office user: the formset keeps this application's rows.
+        if obj is None:
+            return staff_of(request.user) is not None or request.user.is_superuser
+        return permissions.can_view(request.user, obj)
 
-class PaperApplicationForm(forms.ModelForm):
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("application", "actor")
+
+
+class PaperApplicationForm(django_forms.ModelForm):
     """Staff enter applications that came in person, by post, fax or e-mail."""
 
     class Meta:
@@ -61,75 +74,42 @@ class PaperApplicationForm(forms.ModelForm):
 
     def clean_arrived_on(self):
         arrived_on = self.cleaned_data["arrived_on"]
-        if arrived_on > timezone.localdate():
-            raise forms.ValidationError("送达日期不能晚于今天")
+        try:
+            workflow.check_date(arrived_on, "arrived_on", "送达日期")
+        except workflow.WorkflowError as exc:
+            raise django_forms.ValidationError(str(exc)) from None
         return arrived_on
 
 
-def _date(request, name):
-    value = request.POST.get(name, "").strip()
-    if not value:
-        return timezone.localdate()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise workflow.WorkflowError("日期格式不正确，应为 2026-10-30 这样的格式", name) from None
+# One entry per step: its form, its workflow function, and what the person is told when it is done.
+STEPS = {
+    "register": (forms.RegisterForm, workflow.register, "已登记受理"),
+    "request_supplement": (forms.RequestSupplementForm, workflow.request_supplement, "已告知补正，期限暂停计算"),
+    "consult_third_party": (
+        forms.ConsultThirdPartyForm, workflow.consult_third_party, "已征求第三方意见，第三方答复时间不计入答复期限",
+    ),
+    "draft_reply": (forms.DraftReplyForm, workflow.draft_reply, "答复已拟定，告知书已生成，待审核员审批"),
+    "record_supplement": (
+        forms.RecordSupplementForm, workflow.record_supplement, "已登记补正，答复期限自补正之日起重新计算",
+    ),
+    "draft_no_supplement_reply": (
+        forms.NoSupplementReplyForm, partial(workflow.draft_reply, reply_type=ReplyType.OTHER_NO_SUPPLEMENT),
+        "答复已拟定，告知书已生成，待审核员审批",
+    ),
+    "record_third_party_answer": (forms.RecordThirdPartyAnswerForm, workflow.record_third_party_answer, "已登记第三方意见"),
+    "extend": (forms.ExtendForm, workflow.extend, "已延长答复期限"),
+    "replace_letter": (forms.ReplaceLetterForm, workflow.replace_letter, "已更换答复告知书"),
+    "approve_reply": (forms.ApproveReplyForm, workflow.approve_reply, "答复已审批"),
+    "return_reply": (forms.ReturnReplyForm, workflow.return_reply, "答复已退回修改"),
+    "send_reply": (forms.SendReplyForm, workflow.send_reply, "答复已送达"),
+    "archive": (forms.ArchiveForm, workflow.archive, "已归档"),
+    "withdraw": (forms.WithdrawForm, workflow.withdraw, "已登记申请人撤回"),
+}
 
 
-def _step(request, application, action):
-    """Run one workflow step from the posted form; returns the success message."""
-    by, note = request.user, request.POST.get("note", "")
-    if action == "register":
-        workflow.register(application, by=by, note=note)
-        return "已登记受理"
-    if action == "request_supplement":
-        workflow.request_supplement(application, by=by, note=note, on=_date(request, "on"))
-        return "已告知补正，期限暂停计算"
-    if action == "record_supplement":
-        workflow.record_supplement(application, by=by, received_on=_date(request, "on"), note=note)
-        return "已登记补正，答复期限自补正之日起重新计算"
-    if action == "consult_third_party":
-        workflow.consult_third_party(application, by=by, sent_on=_date(request, "on"), note=note)
-        return "已征求第三方意见，第三方答复时间不计入答复期限"
-    if action == "record_third_party_answer":
-        workflow.record_third_party_answer(application, by=by, answered_on=_date(request, "on"), note=note)
-        return "已登记第三方意见"
-    if action == "extend":
-        try:
-            days = int(request.POST.get("days", ""))
-        except ValueError:
-            raise workflow.WorkflowError("请填写延长的工作日数", "days") from None
-        workflow.extend(application, by=by, days=days, note=note)
-        return "已延长答复期限"
-    if action == "draft_reply":
-        workflow.draft_reply(
-            application, by=by, reply_type=request.POST.get("reply_type", ""), reply_text=request.POST.get("reply_text", ""),
-            where_public=request.POST.get("where_public", ""), responsible_body=request.POST.get("responsible_body", ""),
-            information_file=request.FILES.get("information_file"), redacted_file=request.FILES.get("redacted_file"),
-        )
-        return "答复已拟定，告知书已生成，待审核员审批"
-    if action == "replace_letter":
-        letter = request.FILES.get("letter")
-        if letter is None or not letter.name.lower().endswith(".docx"):
-            raise workflow.WorkflowError("请上传修改后的答复告知书（.docx）", "letter")
-        workflow.replace_letter(application, by=by, letter=letter)
-        return "已更换答复告知书"
-    if action == "approve_reply":
-        workflow.approve_reply(application, by=by, note=note)
-        return "答复已审批"
-    if action == "return_reply":
-        workflow.return_reply(application, by=by, note=note)
-        return "答复已退回修改"
-    if action == "send_reply":
-        workflow.send_reply(application, by=by, sent_on=_date(request, "on"), note=note)
-        return "答复已送达"
-    if action == "archive":
-        workflow.archive(application, by=by, note=note)
-        return "已归档"
-    if action == "withdraw":
-        workflow.withdraw(application, by=by, note=note)
-        return "已登记申请人撤回"
-    raise workflow.WorkflowError("不支持的操作")
+def step_form(step, *args):
+    # Several step forms share a page: each gets its own element ids.
+    return STEPS[step][0](*args, auto_id=f"id_{step}_%s")
 
 
 FILE_FIELDS = {
@@ -173,6 +153,9 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return permissions.visible_applications(request.user).select_related("organisation")
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()  # a new paper application has no trail yet
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -273,44 +256,70 @@ class ApplicationAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
+    def _application(self, request, pk):
+        # Through get_queryset: another organisation's application does not exist for this user.
+        application = self.get_object(request, unquote(str(pk)))
+        if application is None or not permissions.can_view(request.user, application):
+            raise Http404("没有找到该申请")
+        return application
+
     def file_view(self, request, pk, name):
         """Files are never served from MEDIA_ROOT directly: staff of the application get them here."""
-        application = get_object_or_404(Application, pk=pk)
-        if not permissions.can_view(request.user, application):
-            raise PermissionDenied("只有受理机关的工作人员可以查看该申请的材料")
+        application = self._application(request, pk)
         file = getattr(application, name) if name in FILE_FIELDS else None
         if not file:
             raise Http404
-        suffix = file.name[file.name.rfind("."):]
+        suffix = Path(file.name).suffix
         return FileResponse(file.open("rb"), as_attachment=True, filename=f"{application.tracking_number}{FILE_FIELDS[name]}{suffix}")
 
+    def _step_context(self, request, application, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "original": application, "application": application,
+            "days_left": selectors.working_days_left(application),
+            **context,
+        }
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_object(request, object_id)
+        application = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
         if application is not None:
-            extra_context.update(
-                application=application,
-                can_handle=permissions.can_handle(request.user, application),
-                can_approve=permissions.can_approve(request.user, application),
-                reply_types=ReplyType.choices,
-                days_left=selectors.working_days_left(application),
-                today=timezone.localdate(),
-            )
+            steps = permissions.available_steps(request.user, application)
+            extra_context.update(self._step_context(
+                request, application, step_forms=[(step, step_form(step)) for step in steps],
+            ))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def step_view(self, request, pk, action):
-        if request.method != "POST":
-            return HttpResponse("不支持的操作", status=405)
-        application = get_object_or_404(Application, pk=pk)
-        if not (permissions.can_handle(request.user, application) or permissions.can_approve(request.user, application)):
-            raise PermissionDenied("只有受理机关的工作人员可以办理该申请")
-        try:
-            done = _step(request, application, action)
-        except workflow.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("admin:requests_app_application_change", application.pk)
-        messages.success(request, done)
-        return redirect("admin:requests_app_application_change", application.pk)
+        """One step, the shape of UserAdmin.user_change_password: the application through the scoped
+        queryset, the right checked, the step's form validated, the workflow function called. A refusal
+        shows the step again (400) with the message at its field and everything typed kept."""
+        if action not in STEPS:
+            raise Http404("不支持的操作")
+        application = self._application(request, pk)
+        if not permissions.may_take(request.user, application, action):
+            raise PermissionDenied("您不能对该申请办理此步骤")
+        _form_class, step, done = STEPS[action]
+        status = 200
+        if request.method == "POST":
+            form = step_form(action, request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    step(application, by=request.user, **form.cleaned_data)
+                except workflow.WorkflowError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                else:
+                    messages.success(request, done)
+                    return redirect("admin:requests_app_application_change", application.pk)
+            status = 400
+            application.refresh_from_db()
+        else:
+            form = step_form(action)
+        context = self._step_context(
+            request, application, title=f"{application.tracking_number}：{form.title}", step=action, form=form,
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/requests_app/application/step.html", context, status=status)
 
 
 @admin.register(CalendarDay)

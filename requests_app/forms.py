@@ -1,15 +1,18 @@
-"""The public application form, with its human check."""
+"""The public application form, with its human check; the back office's step forms."""
 
 import random
 import re
+from pathlib import Path
 
 from django import forms
 from django.core import signing
+from django.utils import timezone
 
 from disclosure.files import AttachmentRefused, check_attachment
 from portal.selectors import disclosure_bodies
 
-from .models import Application
+from .models import Application, ReplyType
+from .workflow import CONTROL_CHARACTERS
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MAX_SUPPORTING_FILE = 10 * 1024 * 1024
@@ -130,3 +133,139 @@ class StatusForm(forms.Form):
 
     def clean_query_code(self):
         return self.cleaned_data["query_code"].strip().upper()
+
+
+# ---------------------------------------------------------------- the back office's steps
+# One form per step of requests_app.workflow; the fields are named as the step function's arguments,
+# so the admin calls step(application, by=user, **form.cleaned_data). title, hint and button say how
+# the application page shows the step.
+
+NUL_MESSAGE = "内容中含有无法保存的空字符（NUL），请删除后重新填写"
+DATE_MESSAGE = "日期格式不正确，应为 2026-10-30 这样的格式"
+
+
+class StepText(forms.CharField):
+    """Text typed into a step: NUL refused with a message (PostgreSQL cannot store it), other
+    control characters, invisible and refused by .docx letters, dropped."""
+
+    def __init__(self, label, *, required=False, required_message="", rows=3, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(
+            label=label, required=required, error_messages={"required": required_message or f"请填写{label}",
+                                                            "null_characters_not_allowed": NUL_MESSAGE}, **kwargs,
+        )
+
+    def to_python(self, value):
+        return CONTROL_CHARACTERS.sub("", super().to_python(value))
+
+
+def step_date(label):
+    return forms.DateField(
+        label=label, initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": f"请填写{label}", "invalid": DATE_MESSAGE},
+    )
+
+
+class StepForm(forms.Form):
+    title = ""
+    hint = ""
+    button = "提交"
+
+
+class RegisterForm(StepForm):
+    title, button = "登记受理", "登记受理"
+
+
+class RequestSupplementForm(StepForm):
+    title, hint, button = "告知补正", "收到申请之日起7个工作日内，一次性告知", "告知补正"
+    on = step_date("告知日期")
+    note = StepText("需补正的事项和期限", required=True, required_message="请写明需要补正的事项和合理的补正期限")
+
+
+class RecordSupplementForm(StepForm):
+    title, hint, button = "收到补正", "答复期限自补正材料收到之日起重新计算", "登记补正"
+    received_on = step_date("补正材料收到日期")
+    note = StepText("说明")
+
+
+class NoSupplementReplyForm(StepForm):
+    title, hint, button = "逾期不补正", "申请人无正当理由逾期不补正的，视为放弃申请", "拟定“不再处理”答复"
+    reply_text = StepText("情况说明", required=True, required_message="请写明理由及法律依据")
+
+
+class ConsultThirdPartyForm(StepForm):
+    title, hint, button = "征求第三方意见", "第三方答复时间不计入期限，最长15个工作日", "征求意见"
+    sent_on = step_date("发出日期")
+    note = StepText("第三方及事项", required=True, required_message="请写明征求意见的第三方及事项")
+
+
+class RecordThirdPartyAnswerForm(StepForm):
+    title, button = "收到第三方意见", "登记第三方意见"
+    answered_on = step_date("第三方答复日期")
+    note = StepText("意见摘要")
+
+
+class ExtendForm(StepForm):
+    title, hint, button = "延长答复期限", "负责人同意，最长20个工作日，告知申请人", "同意延期"
+    days = forms.IntegerField(
+        label="延长工作日数", initial=20, min_value=1, max_value=20,
+        error_messages={"required": "请填写延长的工作日数", "invalid": "请填写延长的工作日数（整数）",
+                        "min_value": "延长的工作日数至少为1日", "max_value": "延长的期限最长不得超过20个工作日"},
+    )
+    note = StepText("延期理由", required=True, required_message="请写明延期理由")
+
+
+class DraftReplyForm(StepForm):
+    title, button = "拟定答复", "生成答复告知书"
+    reply_type = forms.ChoiceField(
+        label="答复类型", choices=[("", "请选择")] + ReplyType.choices, error_messages={
+            "required": "请选择答复类型", "invalid_choice": "请选择答复类型"},
+    )
+    reply_text = StepText("答复内容、理由及依据", rows=5)
+    where_public = StepText(
+        "已公开信息的获取途径（已主动公开时填写）", max_length=300, widget=forms.TextInput(attrs={"size": 50}),
+    )
+    responsible_body = StepText(
+        "负责公开该信息的机关（不属于本机关负责公开时填写）", max_length=100, widget=forms.TextInput(attrs={"size": 40}),
+    )
+    information_file = forms.FileField(label="信息原件（仅内部保存）", required=False)
+    redacted_file = forms.FileField(label="提供给申请人的信息（部分公开时为区分处理后的版本）", required=False)
+
+
+class ReplaceLetterForm(StepForm):
+    title, hint, button = "修改告知书", "下载后修改，再上传 .docx", "上传修改后的告知书"
+    letter = forms.FileField(
+        label="修改后的答复告知书", widget=forms.ClearableFileInput(attrs={"accept": ".docx"}),
+        error_messages={"required": "请上传修改后的答复告知书（.docx）"},
+    )
+
+    def clean_letter(self):
+        letter = self.cleaned_data["letter"]
+        if Path(letter.name).suffix.lower() != ".docx":
+            raise forms.ValidationError("请上传修改后的答复告知书（.docx）")
+        return letter
+
+
+class ApproveReplyForm(StepForm):
+    title, button = "审批答复", "审批通过"
+    note = StepText("意见")
+
+
+class ReturnReplyForm(StepForm):
+    title, button = "退回答复", "退回修改"
+    note = StepText("退回意见", required=True, required_message="请写明退回意见")
+
+
+class SendReplyForm(StepForm):
+    title, button = "送达答复", "已送达"
+    sent_on = step_date("送达日期")
+    note = StepText("说明")
+
+
+class ArchiveForm(StepForm):
+    title, button = "归档", "归档"
+
+
+class WithdrawForm(StepForm):
+    title, button = "申请人撤回", "登记撤回"
+    note = StepText("撤回方式和时间", required=True, required_message="请写明撤回的方式和时间（如申请人书面撤回）")

@@ -302,6 +302,8 @@ class ApplicationEvent(models.Model):
         THIRD_PARTY_ANSWERED = "third_party_answered", "收到第三方意见"
         EXTENDED = "extended", "延长答复期限"
         REPLY_DRAFTED = "reply_drafted", "拟定答复"
+        LETTER_REPLACED = "letter_replaced", "更换答复告知书"
+        REPLY_RETURNED = "reply_returned", "退回答复"
         REPLY_APPROVED = "reply_approved", "审批答复"
         REPLIED = "replied", "答复送达"
         ARCHIVED = "archived", "归档"

@@ -1,11 +1,14 @@
-"""Who sees an application (and the applicant's personal data) and who may take each step."""
+"""Who sees an application (and the applicant's personal data), who may take each step, and which
+steps a user may take on an application now."""
 
 from portal.models import Staff
 from portal.permissions import has_role_in, is_county_office, staff_of
 
-from .models import Application
+from .models import Application, ApplicationEvent
 
 CLERK, REVIEWER = Staff.Role.CLERK, Staff.Role.REVIEWER
+State = Application.State
+Action = ApplicationEvent.Action
 
 
 def visible_applications(user):
@@ -19,7 +22,7 @@ def visible_applications(user):
 
 
 def can_view(user, application):
-    """Seeing an application includes seeing the applicant's personal data."""
+    """Seeing an application includes seeing the applicant's personal data, its files and its timeline."""
     return is_county_office(user) or has_role_in(user, application.organisation, CLERK, REVIEWER)
 
 
@@ -28,6 +31,79 @@ def can_handle(user, application):
     return has_role_in(user, application.organisation, CLERK)
 
 
-def can_approve(user, application):
-    """The disclosure office's head (the organisation's reviewer) approves replies and extensions."""
+def can_extend(user, application):
+    """条例第三十三条: an extension needs the disclosure office head's approval (the organisation's reviewer)."""
     return has_role_in(user, application.organisation, REVIEWER)
+
+
+def reply_authors(application):
+    """Ids of the people who wrote the reply now awaiting approval: its drafter and whoever replaced its letter."""
+    authors = set()
+    events = application.events.filter(action__in=(Action.REPLY_DRAFTED, Action.LETTER_REPLACED)).order_by("-pk")
+    for action, actor_id in events.values_list("action", "actor_id"):
+        authors.add(actor_id)
+        if action == Action.REPLY_DRAFTED:
+            break
+    return authors - {None}
+
+
+def _other_reviewers(organisation, authors):
+    return Staff.objects.filter(organisation=organisation, is_reviewer=True).exclude(user_id__in=authors)
+
+
+def can_approve(user, application):
+    """Four eyes: a reviewer of the receiving organisation approves (or returns) a drafted reply, never
+    one they wrote themselves. Where the organisation has no reviewer but the reply's authors (a
+    township whose one staff member is both clerk and reviewer), the county office approves."""
+    authors = reply_authors(application)
+    if user.pk in authors:
+        return False
+    if has_role_in(user, application.organisation, REVIEWER):
+        return True
+    return is_county_office(user) and not _other_reviewers(application.organisation, authors).exists()
+
+
+# Each step: the states it may be taken in, and who may take it. The order is the page's.
+STEP_RULES = {
+    "register": ((State.RECEIVED,), can_handle),
+    "request_supplement": ((State.REGISTERED,), can_handle),
+    "consult_third_party": ((State.REGISTERED,), can_handle),
+    "draft_reply": ((State.REGISTERED,), can_handle),
+    "record_supplement": ((State.SUPPLEMENT_REQUESTED,), can_handle),
+    "draft_no_supplement_reply": ((State.SUPPLEMENT_REQUESTED,), can_handle),
+    "record_third_party_answer": ((State.THIRD_PARTY,), can_handle),
+    "extend": ((State.REGISTERED, State.THIRD_PARTY), can_extend),
+    "replace_letter": ((State.REPLY_DRAFTED,), can_handle),
+    "approve_reply": ((State.REPLY_DRAFTED,), can_approve),
+    "return_reply": ((State.REPLY_DRAFTED,), can_approve),
+    "send_reply": ((State.REPLY_APPROVED,), can_handle),
+    "archive": ((State.REPLIED,), can_handle),
+    "withdraw": (Application.OPEN_STATES, can_handle),
+}
+
+
+def may_take(user, application, step):
+    """Whether the user holds the role the step needs on this application, whatever its state now.
+    (A step out of turn is the workflow's to refuse, with its message.)"""
+    return step in STEP_RULES and STEP_RULES[step][1](user, application)
+
+
+def available_steps(user, application):
+    """The steps this user may take on the application now: the role and the state both allow them."""
+    steps = []
+    approvable = None
+    for step, (states, allowed) in STEP_RULES.items():
+        if application.state not in states:
+            continue
+        if allowed is can_approve:
+            # approve and return share one answer: work out the reply's authors once.
+            approvable = can_approve(user, application) if approvable is None else approvable
+            if approvable:
+                steps.append(step)
+        elif allowed(user, application):
+            steps.append(step)
+    if "extend" in steps and application.extension_days:
+        steps.remove("extend")  # 条例第三十三条: once
+    if "request_supplement" in steps and application.events.filter(action=Action.SUPPLEMENT_REQUESTED).exists():
+        steps.remove("request_supplement")  # 条例第三十条: one notice
+    return steps

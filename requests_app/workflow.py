@@ -4,6 +4,7 @@ changes the row and writes its event in one transaction, with the row locked: of
 once, one wins and the other is told."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -27,6 +28,11 @@ REPLY_DAYS = 20  # 条例第三十三条第二款
 MAX_EXTENSION_DAYS = 20  # 条例第三十三条第二款
 SUPPLEMENT_NOTICE_DAYS = 7  # 条例第三十条
 MAX_THIRD_PARTY_DAYS = 15  # 条例第三十二条
+# The 2019 条例 took effect on 2019-05-15: no date this workflow counts from lies before it. It also
+# keeps a mistyped year (0226 for 2026) out of the working-day calendar, which cannot count it.
+EARLIEST_DATE = datetime.date(2019, 5, 15)
+# C0 control characters other than tab and line breaks: invisible, and refused by .docx letters.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class WorkflowError(Exception):
@@ -67,22 +73,44 @@ def _locked(application):
     return Application.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=application.pk)
 
 
+def _record(application, action, *, from_state, by, on=None, note=""):
+    """Write one event of the timeline; every step's event is written here."""
+    return ApplicationEvent.objects.create(
+        application=application, action=action, from_state=from_state, to_state=application.state, actor=by,
+        on=on or timezone.localdate(), note=note, due_date=application.due_date,
+    )
+
+
 def _move(application, to_state, action, *, by, on=None, note=""):
     """Change state, refresh the due date, save, and write the event: the shape of every step."""
     from_state = application.state
     application.state = to_state
     _refresh_due_date(application)
     application.save()
-    ApplicationEvent.objects.create(
-        application=application, action=action, from_state=from_state, to_state=to_state, actor=by,
-        on=on or timezone.localdate(), note=note, due_date=application.due_date,
-    )
+    _record(application, action, from_state=from_state, by=by, on=on, note=note)
     return application
 
 
 def _require(condition, message, field=None):
     if not condition:
         raise WorkflowError(message, field)
+
+
+def _text(value, field):
+    """Text typed into a step: NUL is refused (PostgreSQL cannot store it), other control characters dropped."""
+    _require("\x00" not in value, "内容中含有无法保存的空字符（NUL），请删除后重新填写", field)
+    return CONTROL_CHARACTERS.sub("", value).strip()
+
+
+def check_date(value, field, label, *, not_before=None, previous=""):
+    """A date a step took place on: not before the previous step (named by `previous`), not before
+    the 条例 took effect, not after today."""
+    today = timezone.localdate()
+    _require(isinstance(value, datetime.date), f"请填写{label}", field)
+    _require(value <= today, f"{label}不能晚于今天（{today:%Y-%m-%d}）", field)
+    _require(value >= EARLIEST_DATE, f"{label}不能早于{EARLIEST_DATE:%Y-%m-%d}（现行条例施行之日），请检查年份", field)
+    if not_before is not None:
+        _require(value >= not_before, f"{label}不能早于{previous}（{not_before:%Y-%m-%d}）", field)
 
 
 def _next_tracking_number(year):
@@ -103,6 +131,7 @@ def receive(application, *, by=None, submission_key=None):
             return existing
     if by is not None:
         _require(permissions.can_handle(by, application), "只能登记本单位收到的申请")
+    check_date(application.arrived_on, "arrived_on", "送达日期")
     application.receipt_date = receipt_date_for(application.channel, application.arrived_on)
     application.clock_start = application.receipt_date
     application.tracking_number = _next_tracking_number(application.receipt_date.year)
@@ -116,10 +145,8 @@ def receive(application, *, by=None, submission_key=None):
         if submission_key is None:
             raise
         return Application.objects.get(submission_key=submission_key)
-    ApplicationEvent.objects.create(
-        application=application, action=Action.RECEIVED, to_state=State.RECEIVED, actor=by,
-        on=application.receipt_date, note=application.get_channel_display(), due_date=application.due_date,
-    )
+    _record(application, Action.RECEIVED, from_state="", by=by, on=application.receipt_date,
+            note=application.get_channel_display())
     if by is not None:
         _move(application, State.REGISTERED, Action.REGISTERED, by=by, note="工作人员录入并登记")
     return application
@@ -128,6 +155,7 @@ def receive(application, *, by=None, submission_key=None):
 @transaction.atomic
 def register(application, *, by, note=""):
     application = _locked(application)
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记申请")
     _require(application.state == State.RECEIVED, f"该申请当前状态为“{application.get_state_display()}”，不能登记")
     return _move(application, State.REGISTERED, Action.REGISTERED, by=by, note=note)
@@ -139,25 +167,28 @@ def request_supplement(application, *, by, note, on=None):
     clock stops until the supplement arrives."""
     application = _locked(application)
     on = on or timezone.localdate()
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以告知补正")
     _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能告知补正")
     _require(not application.events.filter(action=Action.SUPPLEMENT_REQUESTED).exists(), "补正只能告知一次")
+    check_date(on, "on", "告知补正日期", not_before=application.receipt_date, previous="收到申请之日")
     _require(
         on <= add_working_days(application.receipt_date, SUPPLEMENT_NOTICE_DAYS),
         "告知补正应当在收到申请之日起7个工作日内一次性作出，已超过期限", "on",
     )
-    _require(note.strip(), "请写明需要补正的事项和合理的补正期限", "note")
-    return _move(application, State.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_REQUESTED, by=by, on=on, note=note.strip())
+    _require(note, "请写明需要补正的事项和合理的补正期限", "note")
+    return _move(application, State.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_REQUESTED, by=by, on=on, note=note)
 
 
 @transaction.atomic
 def record_supplement(application, *, by, received_on, note=""):
     """The supplement arrived: the 20 working days start again from that day."""
     application = _locked(application)
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记补正")
     _require(application.state == State.SUPPLEMENT_REQUESTED, "该申请不在待补正状态")
     requested = application.events.filter(action=Action.SUPPLEMENT_REQUESTED).latest("pk").on
-    _require(received_on >= requested, "补正材料的收到日期不能早于告知补正日期", "received_on")
+    check_date(received_on, "received_on", "补正材料收到日期", not_before=requested, previous="告知补正日期")
     application.clock_start = received_on
     return _move(application, State.REGISTERED, Action.SUPPLEMENT_RECEIVED, by=by, on=received_on, note=note)
 
@@ -166,20 +197,30 @@ def record_supplement(application, *, by, received_on, note=""):
 def consult_third_party(application, *, by, sent_on, note):
     """条例第三十二条: written consultation; the third party's time (up to 15 working days) is not counted."""
     application = _locked(application)
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以征求第三方意见")
     _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能征求第三方意见")
-    _require(note.strip(), "请写明征求意见的第三方及事项", "note")
+    answered = application.events.filter(action=Action.THIRD_PARTY_ANSWERED).order_by("-pk").values_list("on", flat=True).first()
+    if answered is not None and answered > application.clock_start:
+        check_date(sent_on, "sent_on", "征求意见发出日期", not_before=answered, previous="上次收到第三方意见的日期")
+    else:
+        check_date(sent_on, "sent_on", "征求意见发出日期", not_before=application.clock_start, previous="计时起算日")
+    _require(note, "请写明征求意见的第三方及事项", "note")
     application.third_party_sent_on = sent_on
-    return _move(application, State.THIRD_PARTY, Action.THIRD_PARTY_CONSULTED, by=by, on=sent_on, note=note.strip())
+    return _move(application, State.THIRD_PARTY, Action.THIRD_PARTY_CONSULTED, by=by, on=sent_on, note=note)
 
 
 @transaction.atomic
 def record_third_party_answer(application, *, by, answered_on, note=""):
     application = _locked(application)
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记第三方意见")
     _require(application.state == State.THIRD_PARTY, "该申请未在征求第三方意见")
-    _require(answered_on >= application.third_party_sent_on, "第三方答复日期不能早于征求意见日期", "answered_on")
-    paused = min(working_days_between(application.third_party_sent_on, answered_on), MAX_THIRD_PARTY_DAYS)
+    check_date(answered_on, "answered_on", "第三方答复日期", not_before=application.third_party_sent_on, previous="征求意见发出日期")
+    # A consultation cannot have been sent before the clock started. Rows written before sent_on was
+    # checked may hold a mistyped year (0226) that the calendar cannot count from: count from the clock's start.
+    sent_on = max(application.third_party_sent_on, application.clock_start)
+    paused = min(working_days_between(sent_on, answered_on), MAX_THIRD_PARTY_DAYS)
     application.third_party_paused_days += paused
     application.third_party_sent_on = None
     return _move(
@@ -193,13 +234,14 @@ def extend(application, *, by, days, note):
     """条例第三十三条: with the disclosure office head's approval, at most 20 more working days, once,
     and the applicant is told (the event is public)."""
     application = _locked(application)
-    _require(permissions.can_approve(by, application), "延长答复期限须经政府信息公开工作机构负责人（审核员）同意")
+    note = _text(note, "note")
+    _require(permissions.can_extend(by, application), "延长答复期限须经政府信息公开工作机构负责人（审核员）同意")
     _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能延期")
     _require(application.extension_days == 0, "答复期限只能延长一次")
     _require(1 <= days <= MAX_EXTENSION_DAYS, "延长的期限最长不得超过20个工作日", "days")
-    _require(note.strip(), "请写明延期理由", "note")
+    _require(note, "请写明延期理由", "note")
     application.extension_days = days
-    return _move(application, application.state, Action.EXTENDED, by=by, note=f"延长{days}个工作日：{note.strip()}")
+    return _move(application, application.state, Action.EXTENDED, by=by, note=f"延长{days}个工作日：{note}")
 
 
 def reply_problems(reply_type, fields):
@@ -223,8 +265,10 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
         application.state == State.SUPPLEMENT_REQUESTED and reply_type == ReplyType.OTHER_NO_SUPPLEMENT
     )
     _require(allowed, f"该申请当前状态为“{application.get_state_display()}”，不能拟定此类答复")
+    reply_text, where_public = _text(reply_text, "reply_text"), _text(where_public, "where_public")
+    responsible_body = _text(responsible_body, "responsible_body")
     fields = {
-        "reply_text": reply_text.strip(), "where_public": where_public.strip(),
+        "reply_text": reply_text, "where_public": where_public,
         "redacted_file": redacted_file or application.redacted_file,
     }
     problems = reply_problems(reply_type, fields)
@@ -234,7 +278,7 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
     application.reply_type = reply_type
     application.reply_text = fields["reply_text"]
     application.where_public = fields["where_public"]
-    application.responsible_body = responsible_body.strip()
+    application.responsible_body = responsible_body
     if information_file is not None:
         application.information_file = information_file
     if redacted_file is not None:
@@ -251,17 +295,24 @@ def replace_letter(application, *, by, letter):
     _require(application.state == State.REPLY_DRAFTED, "只有待审批的答复可以更换告知书")
     application.reply_letter = letter
     application.save(update_fields=["reply_letter"])
-    ApplicationEvent.objects.create(
-        application=application, action=Action.REPLY_DRAFTED, from_state=application.state, to_state=application.state,
-        actor=by, on=timezone.localdate(), note="上传修改后的答复告知书", due_date=application.due_date,
-    )
+    _record(application, Action.LETTER_REPLACED, from_state=application.state, by=by, note="上传修改后的答复告知书")
     return application
+
+
+def _require_second_pair_of_eyes(application, by, verb):
+    _require(by.pk not in permissions.reply_authors(application), f"不能{verb}本人拟定的答复，须由本单位其他审核员{verb}")
+    _require(
+        permissions.can_approve(by, application),
+        f"只有本单位审核员可以{verb}答复；本单位没有其他审核员的，由县政府办公室{verb}",
+    )
 
 
 @transaction.atomic
 def approve_reply(application, *, by, note=""):
+    """Four eyes: approved by a reviewer who did not write the reply (see permissions.can_approve)."""
     application = _locked(application)
-    _require(permissions.can_approve(by, application), "只有本单位审核员可以审批答复")
+    note = _text(note, "note")
+    _require_second_pair_of_eyes(application, by, "审批")
     _require(application.state == State.REPLY_DRAFTED, f"该申请当前状态为“{application.get_state_display()}”，没有待审批的答复")
     return _move(application, State.REPLY_APPROVED, Action.REPLY_APPROVED, by=by, note=note)
 
@@ -270,24 +321,30 @@ def approve_reply(application, *, by, note=""):
 def return_reply(application, *, by, note):
     """The reviewer sends the draft reply back to the clerk."""
     application = _locked(application)
-    _require(permissions.can_approve(by, application), "只有本单位审核员可以退回答复")
+    note = _text(note, "note")
+    _require_second_pair_of_eyes(application, by, "退回")
     _require(application.state == State.REPLY_DRAFTED, "没有待审批的答复")
-    _require(note.strip(), "请写明退回意见", "note")
-    return _move(application, State.REGISTERED, Action.REPLY_DRAFTED, by=by, note=f"退回修改：{note.strip()}")
+    _require(note, "请写明退回意见", "note")
+    return _move(application, State.REGISTERED, Action.REPLY_RETURNED, by=by, note=f"退回修改：{note}")
 
 
 @transaction.atomic
 def send_reply(application, *, by, sent_on=None, note=""):
     application = _locked(application)
+    sent_on = sent_on or timezone.localdate()
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以送达答复")
     _require(application.state == State.REPLY_APPROVED, "答复尚未审批，不能送达")
-    application.replied_on = sent_on or timezone.localdate()
+    approved = application.events.filter(action=Action.REPLY_APPROVED).latest("pk").on
+    check_date(sent_on, "sent_on", "送达日期", not_before=max(approved, application.receipt_date), previous="答复审批日期")
+    application.replied_on = sent_on
     return _move(application, State.REPLIED, Action.REPLIED, by=by, on=application.replied_on, note=note)
 
 
 @transaction.atomic
 def archive(application, *, by, note=""):
     application = _locked(application)
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以归档")
     _require(application.state == State.REPLIED, "只有已答复的申请可以归档")
     return _move(application, State.ARCHIVED, Action.ARCHIVED, by=by, note=note)
@@ -297,10 +354,11 @@ def archive(application, *, by, note=""):
 def withdraw(application, *, by, note):
     """The applicant withdrew the application (recorded by a clerk). Applications are never deleted."""
     application = _locked(application)
+    note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记撤回")
     _require(application.is_open, "该申请已办结，不能撤回")
-    _require(note.strip(), "请写明撤回的方式和时间（如申请人书面撤回）", "note")
-    return _move(application, State.WITHDRAWN, Action.WITHDRAWN, by=by, note=note.strip())
+    _require(note, "请写明撤回的方式和时间（如申请人书面撤回）", "note")
+    return _move(application, State.WITHDRAWN, Action.WITHDRAWN, by=by, note=note)
 
 
 @transaction.atomic
@@ -317,10 +375,9 @@ def recompute_due_dates(*, by):
         _refresh_due_date(application, overrides)
         if (application.due_date, application.due_date_is_provisional) != before:
             application.save(update_fields=["due_date", "due_date_is_provisional"])
-            ApplicationEvent.objects.create(
-                application=application, action=Action.DUE_DATE_RECOMPUTED, from_state=application.state,
-                to_state=application.state, actor=by, on=timezone.localdate(),
-                note=f"答复期限：{before[0] or '—'} → {application.due_date or '—'}", due_date=application.due_date,
+            _record(
+                application, Action.DUE_DATE_RECOMPUTED, from_state=application.state, by=by,
+                note=f"答复期限：{before[0] or '—'} → {application.due_date or '—'}",
             )
             changed += 1
     return changed

@@ -115,6 +115,7 @@ def test_over_the_rate_limit_gets_a_clear_message_not_a_500(client, gongan, sett
     assert Application.objects.count() == 2
 
 
+@time_machine.travel(MONDAY + datetime.timedelta(days=22))  # approved and sent on 2026-10-20
 def test_status_lookup_shows_public_steps_and_the_reply(client, application, gongan_clerk, gongan_reviewer):
     workflow.draft_reply(application, by=gongan_clerk, reply_type="disclosed", reply_text="提供2025年户籍人口统计表。")
     workflow.approve_reply(application, by=gongan_reviewer)

@@ -10,6 +10,7 @@ from requests_app.workflow import WorkflowError, receipt_date_for
 from tests.factories import make_application
 
 D = datetime.date
+TZ = datetime.timezone(datetime.timedelta(hours=8))
 State = Application.State
 
 
@@ -76,7 +77,8 @@ def test_third_party_time_is_not_counted(application, gongan_clerk):
     assert application.due_date == D(2026, 11, 5)
 
 
-def test_third_party_pause_is_at_most_15_working_days(application, gongan_clerk):
+@time_machine.travel(datetime.datetime(2027, 1, 4, 9, 0, tzinfo=TZ))
+def test_third_party_pause_is_at_most_15_working_days_answered_2026_12_31(application, gongan_clerk):
     workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 12), note="征求意见")
     application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 12, 31))
     assert application.third_party_paused_days == 15
@@ -95,17 +97,23 @@ def test_one_extension_of_at_most_20_days_by_the_reviewer(application, gongan_cl
 
 
 def test_full_reply_path(application, gongan_clerk, gongan_reviewer):
-    application = workflow.draft_reply(
-        application, by=gongan_clerk, reply_type=ReplyType.ALREADY_PUBLIC, where_public="青禾县人民政府网站“统计信息”栏目",
-    )
-    assert application.state == State.REPLY_DRAFTED and application.reply_letter.name.endswith(".docx")
-    application = workflow.approve_reply(application, by=gongan_reviewer)
-    application = workflow.send_reply(application, by=gongan_clerk, sent_on=D(2026, 10, 20))
-    application = workflow.archive(application, by=gongan_clerk)
+    with time_machine.travel(datetime.datetime(2026, 10, 19, 9, 0, tzinfo=TZ)):
+        application = _draft_and_approve_already_public(application, gongan_clerk, gongan_reviewer)
+    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, 0, tzinfo=TZ)):
+        application = workflow.send_reply(application, by=gongan_clerk, sent_on=D(2026, 10, 20))
+        application = workflow.archive(application, by=gongan_clerk)
     assert application.state == State.ARCHIVED and application.replied_on == D(2026, 10, 20)
     assert [e.action for e in application.events.all()] == [
         "received", "registered", "reply_drafted", "reply_approved", "replied", "archived",
     ]
+
+
+def _draft_and_approve_already_public(application, gongan_clerk, gongan_reviewer):
+    application = workflow.draft_reply(
+        application, by=gongan_clerk, reply_type=ReplyType.ALREADY_PUBLIC, where_public="青禾县人民政府网站“统计信息”栏目",
+    )
+    assert application.state == State.REPLY_DRAFTED and application.reply_letter.name.endswith(".docx")
+    return workflow.approve_reply(application, by=gongan_reviewer)
 
 
 def test_reply_types_ask_for_what_the_law_requires(application, gongan_clerk):
@@ -174,8 +182,8 @@ def test_calendar_changes_recompute_open_due_dates(application, superuser):
     assert application.events.filter(action="due_date_recomputed").exists()
 
 
-@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0))
-def test_due_date_in_an_unannounced_year_is_provisional_on_2026_12_01(gongan, gongan_clerk):
+@time_machine.travel(datetime.datetime(2026, 12, 21, 9, 0, tzinfo=TZ))
+def test_due_date_in_an_unannounced_year_is_provisional_on_2026_12_21(gongan, gongan_clerk):
     application = make_application(gongan, gongan_clerk, arrived_on=D(2026, 12, 21))
     assert application.due_date.year == 2027
     assert application.due_date_is_provisional
