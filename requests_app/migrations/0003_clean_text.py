@@ -10,7 +10,7 @@ from portal.text import clean_stored_text
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0001_initial'),
+        ('requests_app', '0002_appadmin_actions'),
     ]
 
     operations = [
