@@ -1,6 +1,8 @@
-"""Requests no view can read are answered 400 here, before anything parses them: a NUL in the path,
-the query string or form data (PostgreSQL cannot store or even compare it), and form data in a
-charset it does not declare honestly or that we do not know."""
+"""Requests no view can read are answered 400 here, before anything parses them: a NUL in the path
+or the query string (PostgreSQL cannot store or even compare it; list filters and searches pass it
+straight to a query), and form data in a charset it does not declare honestly or that we do not
+know. A NUL in form data is the form's to explain next to its field, keeping what was typed
+(portal.text.CleanFormField; Django's form fields refuse it too)."""
 
 import codecs
 from urllib.parse import unquote_to_bytes
@@ -12,13 +14,6 @@ ENCODING_REFUSED = "您提交的内容使用了无法识别的字符编码，无
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # Multipart boundaries and part headers are ASCII: a charset must read ASCII as ASCII.
 ASCII_PROBE = b'--boundary\r\nContent-Disposition: form-data; name="note"\r\n\r\n'
-
-
-def form_explains_nul(view):
-    """For a view whose form shows a NUL as an error next to the field (and keeps what was typed):
-    the middleware lets such a POST through to it. Undecodable requests are still refused."""
-    view.form_explains_nul = True
-    return view
 
 
 def _codec_name(charset):
@@ -53,19 +48,6 @@ class RequestTextMiddleware:
         if problem:
             return refuse(request, problem)
         return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method != "POST" or request.content_type not in FORM_TYPES:
-            return None
-        if getattr(view_func, "form_explains_nul", False):
-            return None
-        if request.content_type == FORM_TYPES[0]:
-            # %00 is the only way a NUL is written in this encoding (a raw one is not allowed either).
-            found = b"%00" in request.body or b"\x00" in request.body
-        else:
-            found = any("\x00" in key or "\x00" in value for key, values in request.POST.lists() for value in values)
-            found = found or any("\x00" in (upload.name or "") for upload in request.FILES.values())
-        return refuse(request, NUL_REFUSED) if found else None
 
     @staticmethod
     def _url_problem(request):

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from disclosure.files import AttachmentRefused, check_attachment
 from portal.selectors import disclosure_bodies
+from portal.text import CleanFormField
 
 from .models import Application, ReplyType
-from .workflow import CONTROL_CHARACTERS
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MAX_SUPPORTING_FILE = 10 * 1024 * 1024
@@ -125,8 +125,8 @@ class ApplicationForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    tracking_number = forms.CharField(label="申请编号", max_length=20, error_messages={"required": "请填写申请编号"})
-    query_code = forms.CharField(label="查询码", max_length=8, error_messages={"required": "请填写查询码"})
+    tracking_number = CleanFormField(label="申请编号", max_length=20, error_messages={"required": "请填写申请编号"})
+    query_code = CleanFormField(label="查询码", max_length=8, error_messages={"required": "请填写查询码"})
 
     def clean_tracking_number(self):
         return self.cleaned_data["tracking_number"].strip().upper()
@@ -144,9 +144,9 @@ NUL_MESSAGE = "内容中含有无法保存的空字符（NUL），请删除后�
 DATE_MESSAGE = "日期格式不正确，应为 2026-10-30 这样的格式"
 
 
-class StepText(forms.CharField):
-    """Text typed into a step: NUL refused with a message (PostgreSQL cannot store it), other
-    control characters, invisible and refused by .docx letters, dropped."""
+class StepText(CleanFormField):
+    """Text typed into a step, by portal.text's rule: Word's breaks become newlines, other control
+    characters go, a NUL is refused with a message next to the field."""
 
     def __init__(self, label, *, required=False, required_message="", rows=3, **kwargs):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
@@ -154,9 +154,6 @@ class StepText(forms.CharField):
             label=label, required=required, error_messages={"required": required_message or f"请填写{label}",
                                                             "null_characters_not_allowed": NUL_MESSAGE}, **kwargs,
         )
-
-    def to_python(self, value):
-        return CONTROL_CHARACTERS.sub("", super().to_python(value))
 
 
 def step_date(label):

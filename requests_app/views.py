@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from portal.middleware import form_explains_nul
 
 from . import workflow
 from .forms import ApplicationForm, StatusForm
@@ -45,7 +44,6 @@ def _count(key, seconds):
 
 
 @never_cache
-@form_explains_nul
 def apply(request):
     rate_key = f"apply-rate:{client_address(request)}"
     if request.method == "POST":

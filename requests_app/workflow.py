@@ -11,6 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.text import clean_text, has_nul
+
 from . import permissions
 from .deadlines import (
     add_working_days,
@@ -31,8 +33,6 @@ MAX_THIRD_PARTY_DAYS = 15  # 条例第三十二条
 # The 2019 条例 took effect on 2019-05-15: no date this workflow counts from lies before it. It also
 # keeps a mistyped year (0226 for 2026) out of the working-day calendar, which cannot count it.
 EARLIEST_DATE = datetime.date(2019, 5, 15)
-# C0 control characters other than tab and line breaks: invisible, and refused by .docx letters.
-CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class WorkflowError(Exception):
@@ -97,9 +97,9 @@ def _require(condition, message, field=None):
 
 
 def _text(value, field):
-    """Text typed into a step: NUL is refused (PostgreSQL cannot store it), other control characters dropped."""
-    _require("\x00" not in value, "内容中含有无法保存的空字符（NUL），请删除后重新填写", field)
-    return CONTROL_CHARACTERS.sub("", value).strip()
+    """Text typed into a step, by portal.text's rule: a NUL is refused (PostgreSQL cannot store it)."""
+    _require(not has_nul(value), "内容中含有无法保存的空字符（NUL），请删除后重新填写", field)
+    return clean_text(value).strip()
 
 
 def check_date(value, field, label, *, not_before=None, previous=""):

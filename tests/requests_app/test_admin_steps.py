@@ -108,7 +108,7 @@ def test_nul_in_a_note_is_refused_with_a_message_and_the_note_kept(client, appli
     response = client.post(step_url(application, "withdraw"), {"note": "申请人\x00书面撤回"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "内容中含有无法保存的空字符（NUL），请删除后重新填写" in page and "书面撤回</textarea>" in page
+    assert "中含有不可见的空字符（NUL），无法保存" in page and "书面撤回</textarea>" in page
     assert snapshot(application) == before
 
 
@@ -117,7 +117,7 @@ def test_control_characters_in_a_reply_are_dropped_not_a_500(client, application
     response = client.post(step_url(application, "draft_reply"), {"reply_type": "disclosed", "reply_text": "提供\x0b统计表"})
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.state == "reply_drafted" and application.reply_text == "提供统计表"
+    assert application.state == "reply_drafted" and application.reply_text == "提供\n统计表"
 
 
 def test_a_refused_reply_keeps_everything_typed(client, application, gongan_clerk):
