@@ -66,7 +66,7 @@ def item_detail(request, key):
     )
     if item is None:
         raise Http404
-    children = item.get_children() if item.parent_id is None else []
+    children = list(item.get_children()) if item.parent_id is None else []
     return render(request, "catalog/item_detail.html", {"item": item, "catalogue": item.catalogue, "children": children})
 
 
