@@ -4,7 +4,7 @@ permissions.public_documents(): nothing else is ever shown to the public."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog.models import Domain
 from catalog.permissions import public_catalogues
@@ -114,7 +114,7 @@ def document_detail(request, pk):
     })
 
 
-@require_GET
+@require_safe
 def attachment_download(request, pk, attachment_pk):
     document = get_object_or_404(public_documents(), pk=pk)
     attachment = get_object_or_404(document.attachments, pk=attachment_pk)
@@ -143,7 +143,7 @@ def gazette_detail(request, pk):
     return render(request, "disclosure/gazette_detail.html", {"issue": issue, "entries": entries})
 
 
-@require_GET
+@require_safe
 def gazette_pdf(request, pk):
     issue = get_object_or_404(GazetteIssue, pk=pk, is_published=True)
     try:
