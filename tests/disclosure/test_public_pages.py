@@ -94,6 +94,12 @@ def test_residents_committee_has_a_page_too(client, county):
     assert "北关社区居民委员会" in content and f'href="/xxgk/org/{street.pk}/"' in content
 
 
+def test_village_page_says_when_neither_it_nor_its_township_has_published(client, town, village):
+    text = strip_tags(client.get(f"/xxgk/org/{village.pk}/").content.decode())
+    assert "本村（居）民委员会及所属柳河镇人民政府暂无主动公开的政府信息" in text
+    assert "本村（居）民委员会及所属柳河镇人民政府暂无已发布的标准目录" in text
+
+
 def test_township_page_links_to_its_villages(client, town, village):
     assert f'href="/xxgk/org/{village.pk}/"' in client.get(f"/xxgk/org/{town.pk}/").content.decode()
 
