@@ -111,3 +111,32 @@ def test_top_item_page_never_shows_non_public_documents(client, published, gonga
         content = client.get(f"/xxgk/catalogue/item/{item.key}/").content.decode()
         assert "出生登记办事指南" in content
         assert f"隐藏的信息-{state}" not in content and f"/xxgk/documents/{hidden.pk}/" not in content
+
+
+# ------------------------------------------------------------------ the county office's overview
+
+
+def test_overview_queries_stay_constant_as_organisations_grow(
+    client, published, county, county_reviewer, django_assert_max_num_queries
+):
+    from tests.factories import make_organisation
+
+    client.force_login(county_reviewer)
+    with django_assert_max_num_queries(6):
+        client.get("/xxgk/catalogue/overview/")
+    for n in range(10):
+        organisation = make_organisation(f"青禾县第{n}局", parent=county, short_name=f"县第{n}局")
+        Catalogue.objects.create(organisation=organisation, domain=published.domain, state=Catalogue.State.SUBMITTED)
+    with django_assert_max_num_queries(6):
+        response = client.get("/xxgk/catalogue/overview/")
+    content = response.content.decode()
+    assert "县第9局" in content and "审核中 10 个" in content
+
+
+def test_overview_marks_a_published_catalogue_being_revised(client, published, gongan_clerk, county_reviewer):
+    from catalog import workflow
+
+    workflow.start_revision(published, by=gongan_clerk)
+    client.force_login(county_reviewer)
+    content = client.get("/xxgk/catalogue/overview/").content.decode()
+    assert 'class="status-published">已发布<br><small>（修订中）</small>' in content
