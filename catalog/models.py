@@ -12,6 +12,13 @@ from portal.models import Organisation
 from portal.text import CleanCharField, CleanTextField
 
 
+class DomainManager(models.Manager):
+    def get_queryset(self):
+        # Meta.ordering is dropped from GROUP BY queries (a domain list annotated with counts); an explicit
+        # order_by is kept, so every list of domains, annotated or not, is in the statutory order.
+        return super().get_queryset().order_by(*self.model._meta.ordering)
+
+
 class Domain(models.Model):
     """A disclosure domain; the 26 pilot domains of 国办发〔2019〕54号 come first, in its order."""
 
@@ -22,6 +29,8 @@ class Domain(models.Model):
     lead_department = models.ForeignKey(
         Organisation, verbose_name="牵头部门", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = DomainManager()
 
     class Meta:
         ordering = ["order"]

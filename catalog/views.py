@@ -66,7 +66,7 @@ def item_detail(request, key):
     )
     if item is None:
         raise Http404
-    children = item.get_children() if item.parent_id is None else []
+    children = list(item.get_children()) if item.parent_id is None else []
     return render(request, "catalog/item_detail.html", {"item": item, "catalogue": item.catalogue, "children": children})
 
 
@@ -93,17 +93,15 @@ def overview(request):
         for domain in domains:
             states = status.get((organisation.pk, domain.pk), set())
             if Catalogue.State.PUBLISHED in states:
-                cells.append(("published", "已发布" + ("（修订中）" if len(states) > 1 else "")))
+                cells.append(("published", "已发布", "修订中" if len(states) > 1 else ""))
             elif states & {Catalogue.State.SUBMITTED, Catalogue.State.FIRST_REVIEWED}:
-                cells.append(("review", "审核中"))
+                cells.append(("review", "审核中", ""))
             elif states:
-                cells.append(("draft", "草稿"))
+                cells.append(("draft", "草稿", ""))
             else:
-                cells.append(("none", "—"))
+                cells.append(("none", "—", ""))
         rows.append((organisation, cells))
     totals = {
-        "published": sum(1 for _, cells in rows for kind, _ in cells if kind == "published"),
-        "review": sum(1 for _, cells in rows for kind, _ in cells if kind == "review"),
-        "draft": sum(1 for _, cells in rows for kind, _ in cells if kind == "draft"),
+        state: sum(1 for _, cells in rows for kind, _, _ in cells if kind == state) for state in ("published", "review", "draft")
     }
     return render(request, "catalog/overview.html", {"domains": domains, "rows": rows, "totals": totals})

@@ -49,7 +49,11 @@ def keyset_page(queryset, cursor="", size=PAGE_SIZE):
     return Page(rows=rows, next_cursor=next_cursor, is_first=position is None)
 
 
-def documents_for_item(item, limit=None):
-    """Public documents filed under a catalogue item, across the item's versions (matched by key)."""
-    qs = public_listing().filter(catalogue_item__key=item.key)
+def documents_for_item(item, children=(), limit=None):
+    """Public documents filed under a catalogue item and, for a 一级事项, under its 二级事项 `children`;
+    across the items' versions (matched by key)."""
+    keys = [item.key, *(child.key for child in children)]
+    qs = public_listing().filter(catalogue_item__key__in=keys)
+    if children:
+        qs = qs.select_related("catalogue_item")  # each row names its 二级事项
     return qs[:limit] if limit else qs

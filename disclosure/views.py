@@ -4,12 +4,11 @@ permissions.public_documents(): nothing else is ever shown to the public."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog.models import Domain
 from catalog.permissions import public_catalogues
-from portal.models import Organisation
-from portal.selectors import disclosure_bodies, grouped_disclosure_bodies
+from portal.selectors import COMMITTEES, disclosure_bodies, grouped_disclosure_bodies, public_organisations
 
 from .filters import DocumentFilter
 from .models import Document, GazetteIssue, Guide, Topic
@@ -33,13 +32,36 @@ def column(request):
 
 
 def organisation_detail(request, pk):
-    organisation = get_object_or_404(disclosure_bodies().select_related("guide"), pk=pk)
-    units = organisation.get_children().filter(kind__in=[Organisation.Kind.VILLAGE, Organisation.Kind.RESIDENTS])
+    """A disclosure body's page; or a village or residents' committee's, which shows its township's
+    catalogues and documents, saying so, when it has none of its own."""
+    organisation = get_object_or_404(public_organisations().select_related("guide", "parent"), pk=pk)
+    is_committee = organisation.kind in COMMITTEES
+    township = organisation.parent if is_committee else None
+
+    def catalogues_of(owner):
+        return list(public_catalogues().filter(organisation=owner).select_related("domain").order_by("domain__order"))
+
+    def latest_of(owner):
+        return list(public_listing().filter(organisation=owner)[:10])
+
+    catalogues, catalogues_from = catalogues_of(organisation), organisation
+    if not catalogues and township is not None:
+        catalogues, catalogues_from = catalogues_of(township), township
+    latest, documents_from = latest_of(organisation), organisation
+    if not latest and township is not None:
+        latest, documents_from = latest_of(township), township
+    units = [] if is_committee else organisation.get_children().filter(kind__in=COMMITTEES)
     return render(request, "disclosure/organisation_detail.html", {
         "organisation": organisation,
+        "is_committee": is_committee,
+        "township": township,
         "units": units,
-        "catalogues": public_catalogues().filter(organisation=organisation).select_related("domain").order_by("domain__order"),
-        "latest": list(public_listing().filter(organisation=organisation)[:10]),
+        "catalogues": catalogues,
+        "catalogues_from": catalogues_from,
+        "latest": latest,
+        "documents_from": documents_from,
+        # The document list's filter and the feeds know disclosure bodies only.
+        "documents_from_is_body": documents_from.is_disclosure_body and documents_from.kind not in COMMITTEES,
     })
 
 
@@ -114,7 +136,7 @@ def document_detail(request, pk):
     })
 
 
-@require_GET
+@require_safe
 def attachment_download(request, pk, attachment_pk):
     document = get_object_or_404(public_documents(), pk=pk)
     attachment = get_object_or_404(document.attachments, pk=attachment_pk)
@@ -143,7 +165,7 @@ def gazette_detail(request, pk):
     return render(request, "disclosure/gazette_detail.html", {"issue": issue, "entries": entries})
 
 
-@require_GET
+@require_safe
 def gazette_pdf(request, pk):
     issue = get_object_or_404(GazetteIssue, pk=pk, is_published=True)
     try:

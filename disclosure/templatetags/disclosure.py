@@ -9,8 +9,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("disclosure/_document_rows.html")
-def item_documents(item, limit=50):
-    return {"documents": list(documents_for_item(item, limit)), "empty": "暂无本事项下公开的政府信息。"}
+def item_documents(item, children=(), limit=50):
+    """An item's public documents; a 一级事项's include those filed under its 二级事项 `children`."""
+    return {
+        "documents": list(documents_for_item(item, children, limit)), "empty": "暂无本事项下公开的政府信息。",
+        "show_item": bool(children),
+    }
 
 
 @register.inclusion_tag("disclosure/_document_rows.html")

@@ -47,10 +47,11 @@ def test_organisation_page_shows_its_disclosure_contacts(client, county, gongan)
     assert "柳河村民委员会" in response.content.decode()
 
 
-def test_village_committees_have_no_page_of_their_own(client, county):
+def test_village_committees_have_a_page_of_their_own(client, county):
     town = make_organisation("柳河镇人民政府", kind=Organisation.Kind.TOWNSHIP, parent=county)
     village = make_organisation("柳河村民委员会", kind=Organisation.Kind.VILLAGE, parent=town, credit_code="")
-    assert client.get(f"/xxgk/org/{village.pk}/").status_code == 404
+    response = client.get(f"/xxgk/org/{village.pk}/")
+    assert response.status_code == 200 and f'href="/xxgk/org/{town.pk}/"' in response.content.decode()
 
 
 def test_unknown_url_gets_a_chinese_404_in_the_site_layout(client, db):
