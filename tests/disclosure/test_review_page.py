@@ -164,3 +164,14 @@ def test_download_is_an_attachment_and_a_docx_has_no_inline_view(client, submitt
 def test_a_non_numeric_id_is_404_not_a_server_error(client, gongan_reviewer, suffix):
     client.force_login(gongan_reviewer)
     assert client.get(f"/admin/disclosure/document/abc/{suffix}").status_code == 404
+
+
+def test_reviewer_opens_a_past_version_read_only(client, submitted, gongan_reviewer):
+    first = submitted.history.earliest()
+    client.force_login(gongan_reviewer)
+    response = client.get(f"/admin/disclosure/document/{submitted.pk}/history/{first.history_id}/")
+    assert response.status_code == 200
+    assert "关于调整户籍窗口办公时间的通知" in response.content.decode()
+    client.post(f"/admin/disclosure/document/{submitted.pk}/history/{first.history_id}/", {"title": "改回"})
+    submitted.refresh_from_db()
+    assert submitted.title == "关于调整户籍窗口办公时间的通知"
