@@ -1,16 +1,20 @@
 """The clerks' back office for government information: drafts with attachments, the reviewer's
 buttons, validity changes and the yearly assessment of 不予公开 information. Every state change goes
-through disclosure.workflow; every change to a document is kept by django-simple-history."""
+through disclosure.workflow (one table of steps, each with its form); every change to a document is
+kept by django-simple-history. Whoever may see a document reads it here, body, attachments and trail."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Catalogue, CatalogueItem
@@ -20,7 +24,14 @@ from portal.permissions import clerk_organisations, is_county_office
 
 from . import permissions, workflow
 from .files import AttachmentRefused, check_attachment, strip_metadata
-from .models import Attachment, Document, DocumentEvent, GazetteEntry, GazetteIssue, Guide, Topic
+from .forms import (
+    AssessmentForm, CatalogueItemChoiceField, GazetteIssueForm, PublishForm, ReturnForm, SubmitForm, ValidityForm,
+    WithdrawForm, catalogue_item_label,
+)
+from .models import (
+    RELATION_REFUSED, Attachment, Document, DocumentEvent, GazetteEntry, GazetteIssue, GazettePdf, Guide, Topic, may_relate,
+)
+from .richtext import sanitise_html
 
 
 class RichTextWidget(forms.Textarea):
@@ -59,6 +70,10 @@ class AttachmentForm(forms.ModelForm):
         return ContentFile(cleaned, name=upload.name)
 
 
+# Kinds a browser shows itself; everything else is only downloaded.
+INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
@@ -66,6 +81,15 @@ class AttachmentInline(admin.TabularInline):
     fields = ("file", "download", "kind", "size", "position")
     readonly_fields = ("download", "kind", "size")
     verbose_name_plural = "附件（PDF、OFD、DOC/DOCX、XLS/XLSX、WPS、JPG/PNG、ZIP，每个不超过50MB；作者等文档属性在保存时清除）"
+
+    def has_view_permission(self, request, obj=None):
+        # Everyone who may see the document reads its attachments (model permissions are not used here).
+        return permissions.can_view(request.user, obj)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not permissions.can_edit(request.user, obj):
+            return ("download", "kind", "size", "position")  # the read-only file field would link to /media/
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return obj is None or permissions.can_edit(request.user, obj)
@@ -80,14 +104,25 @@ class AttachmentInline(admin.TabularInline):
     def download(self, attachment):
         if not attachment.pk:
             return "—"
-        url = reverse("admin:disclosure_document_attachment", args=[attachment.document_id, attachment.pk])
-        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
+        args = [attachment.document_id, attachment.pk]
+        link = format_html('<a href="{}">{}</a>（下载）', reverse("admin:disclosure_document_attachment", args=args),
+                           attachment.original_name)
+        if attachment.kind in INLINE_TYPES:
+            link += format_html(' <a href="{}" target="_blank" rel="noopener">在线查看</a>',
+                                reverse("admin:disclosure_document_attachment_view", args=args))
+        return link
 
 
 class DocumentEventInline(TimelineInline):
     model = DocumentEvent
     fields = ("at", "action", "from_status", "to_status", "actor", "note")
     verbose_name_plural = "操作记录（谁、何时、说明）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_view(request.user, obj)
 
 
 class AssessmentDueFilter(admin.SimpleListFilter):
@@ -122,17 +157,38 @@ class DocumentForm(forms.ModelForm):
         organisation = cleaned.get("organisation")
         if item is not None and organisation is not None and item.catalogue.organisation_id != organisation.pk:
             self.add_error("catalogue_item", "只能选择本机关已发布目录中的事项")
+        interpretations = cleaned.get("interpretations")
+        if interpretations is not None and organisation is not None:
+            if self.instance.pk and any(d.pk == self.instance.pk for d in interpretations):
+                self.add_error("interpretations", "文件不能作为自身的解读")
+            elif any(not may_relate(organisation.pk, d) for d in interpretations):
+                self.add_error("interpretations", RELATION_REFUSED)
         return cleaned
 
 
+# One entry per step: (the step's form, the workflow function, the message once done).
 STEPS = {
-    "submit": (permissions.can_edit, "已提交本单位审核员审核"),
-    "publish": (permissions.can_publish, "已审核发布"),
-    "return": (permissions.can_publish, "已退回修改"),
-    "withdraw": (permissions.can_withdraw, "已撤回，公众不再能访问"),
-    "validity": (permissions.can_change_validity, "有效性已变更"),
-    "assess": (permissions.can_assess, "评估结果已记录"),
+    "submit": (SubmitForm, workflow.submit, "已提交本单位审核员审核"),
+    "publish": (PublishForm, workflow.publish, "已审核发布"),
+    "return": (ReturnForm, workflow.return_to_draft, "已退回修改"),
+    "validity": (ValidityForm, workflow.change_validity, "有效性已变更"),
+    "withdraw": (WithdrawForm, workflow.withdraw, "已撤回，公众不再能访问"),
+    "assess": (AssessmentForm, workflow.record_assessment, "评估结果已记录"),
 }
+
+# What a reader who cannot edit sees below the metadata table and the body shown above them.
+READ_ONLY_FIELDSETS = (
+    ("有效性与关联", {"fields": ("replaced_by", "interpretations", "is_normative", "is_disclosure_rule")}),
+    ("发布信息", {"fields": ("status", "publish_date", "next_assessment_date")}),
+)
+
+
+def _pk_or_404(object_id):
+    """A document id from an admin URL; anything but a number is 404, not a server error."""
+    try:
+        return Document._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        raise Http404 from None
 
 
 @admin.register(Document)
@@ -158,10 +214,20 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return permissions.visible_documents(request.user).select_related("organisation")
 
+    def get_object(self, request, object_id, from_field=None):
+        # The document page shows the metadata table: its related rows come in the same query.
+        queryset = self.get_queryset(request).select_related(
+            "topic__parent", "catalogue_item__catalogue__domain", "catalogue_item__parent", "replaced_by"
+        )
+        try:
+            return queryset.get(pk=Document._meta.pk.to_python(object_id))
+        except (Document.DoesNotExist, ValidationError):
+            return None
+
     def get_search_results(self, request, queryset, search_term):
-        # The interpretation/replacement pickers offer only public documents.
+        # The interpretation/replacement pickers offer what the form accepts, nothing more.
         if request.path.endswith("/autocomplete/"):
-            queryset = permissions.public_documents()
+            queryset = permissions.relatable_documents(request.user)
         return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
@@ -175,6 +241,11 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Only a draft that never got an index number may go; everything else is kept.
         return obj is not None and permissions.can_edit(request.user, obj) and not obj.index_number
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return READ_ONLY_FIELDSETS
+        return super().get_fieldsets(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -192,13 +263,24 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
         if db_field.name == "topic":
             kwargs["queryset"] = Topic.objects.select_related("parent")
         if db_field.name == "catalogue_item":
+            kwargs["form_class"] = CatalogueItemChoiceField
             kwargs["queryset"] = CatalogueItem.objects.filter(
                 catalogue__state=Catalogue.State.PUBLISHED,
                 catalogue__is_guideline=False,
                 catalogue__organisation__in=clerk_organisations(request.user),
                 parent__isnull=False,
-            ).select_related("catalogue__domain", "parent")
+            ).select_related("catalogue__domain", "parent").order_by("catalogue__domain__order", "tree_id", "lft")
+        if db_field.name == "replaced_by":
+            # Checked on the submitted id, not only in the picker; a refused id's title is never rendered.
+            kwargs["queryset"] = permissions.relatable_documents(request.user)
+            kwargs["error_messages"] = {"invalid_choice": RELATION_REFUSED}
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "interpretations":
+            kwargs["queryset"] = permissions.relatable_documents(request.user)
+            kwargs["error_messages"] = {"invalid_choice": RELATION_REFUSED, "invalid_pk_value": RELATION_REFUSED}
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -218,73 +300,105 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
                 raise PermissionDenied(str(exc)) from None
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         own = [
-            path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="disclosure_document_step"),
-            path("<int:pk>/attachment/<int:attachment_pk>/", self.admin_site.admin_view(self.attachment_view),
+            path("<path:object_id>/step/<str:action>/", view(self.step_view), name="disclosure_document_step"),
+            path("<path:object_id>/attachment/<int:attachment_pk>/", view(self.attachment_view),
                  name="disclosure_document_attachment"),
+            path("<path:object_id>/attachment/<int:attachment_pk>/view/", view(self.attachment_view),
+                 {"inline": True}, name="disclosure_document_attachment_view"),
         ]
         return own + super().get_urls()
 
-    def attachment_view(self, request, pk, attachment_pk):
-        """Staff read any attachment of the documents they may see, drafts included."""
-        document = get_object_or_404(self.get_queryset(request), pk=pk)
+    def _document_or_404(self, request, object_id):
+        document = self.get_object(request, str(_pk_or_404(object_id)))
+        if document is None:
+            raise Http404("没有找到该政府信息")
+        return document
+
+    def attachment_view(self, request, object_id, attachment_pk, inline=False):
+        """Staff read any attachment of the documents they may see, drafts included. PDF and images
+        may be viewed in the browser: sandboxed and never sniffed into something else."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        document = self._document_or_404(request, object_id)
         attachment = get_object_or_404(document.attachments, pk=attachment_pk)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+        if inline and attachment.kind not in INLINE_TYPES:
+            raise Http404("该类型的附件不能在线查看，请下载")
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=not inline, filename=attachment.original_name,
+            content_type=INLINE_TYPES[attachment.kind] if inline else "application/octet-stream",
+        )
+        response["Content-Security-Policy"] = "sandbox"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        document = self.get_object(request, object_id)
+        _pk_or_404(object_id)
+        document = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
         if document is not None:
             user = request.user
             extra_context.update(
                 document=document,
-                can_submit=permissions.can_edit(user, document),
-                can_publish=permissions.can_publish(user, document),
-                can_withdraw=permissions.can_withdraw(user, document),
-                can_assess=permissions.can_assess(user, document),
-                validity_choices=Document.Validity.choices,
+                steps=[(name, STEPS[name][0].unbound(document, name)) for name in permissions.available_steps(user, document)],
+                returned=document.latest_return(),
+                read_only=not self.has_change_permission(request, document),
+                rendered_body=mark_safe(sanitise_html(document.body)),  # noqa: S308 (sanitised just now)
+                catalogue_item_label=catalogue_item_label(document.catalogue_item) if document.catalogue_item_id else "",
                 public_url=document.is_public,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def step_view(self, request, pk, action):
-        if request.method != "POST" or action not in STEPS:
-            return HttpResponse("不支持的操作", status=405)
-        document = get_object_or_404(Document, pk=pk)
-        allowed, done = STEPS[action]
-        if not allowed(request.user, document):
+    def delete_view(self, request, object_id, extra_context=None):
+        _pk_or_404(object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        _pk_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _pk_or_404(object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def step_view(self, request, object_id, action):
+        """One shape for every step (as auth's UserAdmin.user_change_password): the scoped object,
+        the permission, the step's form, the workflow function; errors re-render the form with 400."""
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if action not in STEPS:
+            raise Http404("不支持的操作")
+        document = self._document_or_404(request, object_id)
+        if action not in permissions.available_steps(request.user, document):
             raise PermissionDenied("您无权对此信息执行该操作，或信息当前状态不允许该操作")
-        note = request.POST.get("note", "")
-        by = request.user
-        try:
-            if action == "submit":
-                workflow.submit(document, by=by, note=note)
-            elif action == "publish":
-                workflow.publish(document, by=by, note=note)
-            elif action == "return":
-                workflow.return_to_draft(document, by=by, note=note)
-            elif action == "withdraw":
-                workflow.withdraw(document, by=by, note=note)
-            elif action == "validity":
-                replaced_by = None
-                if request.POST.get("replaced_by", "").strip():
-                    replaced_by = permissions.public_documents().filter(
-                        index_number=request.POST["replaced_by"].strip()
-                    ).first()
-                    if replaced_by is None:
-                        raise workflow.WorkflowError("找不到该索引号对应的已公开文件", field="replaced_by")
-                if request.POST.get("validity") not in Document.Validity.values:
-                    raise workflow.WorkflowError("请选择有效性", field="validity")
-                workflow.change_validity(
-                    document, by=by, validity=request.POST["validity"], replaced_by=replaced_by, note=note
-                )
-            elif action == "assess":
-                workflow.record_assessment(document, by=by, outcome=request.POST.get("outcome", ""), reason=note)
-        except workflow.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("admin:disclosure_document_change", document.pk)
-        messages.success(request, done)
-        return redirect("admin:disclosure_document_change", document.pk)
+        form_class, step, done = STEPS[action]
+        if request.method == "POST":
+            form = form_class(request.POST, auto_id=f"id_{action}_%s")
+            if form.is_valid():
+                try:
+                    step(document, by=request.user, **form.arguments())
+                except workflow.WorkflowError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                else:
+                    messages.success(request, done)
+                    return redirect("admin:disclosure_document_change", document.pk)
+        else:
+            form = form_class.unbound(document, action)
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{form.button}：{document.title}",
+            "opts": self.opts, "original": document, "document": document, "form": form, "action": action,
+        }
+        return TemplateResponse(
+            request, "admin/disclosure/document/step_form.html", context, status=400 if form.is_bound else 200
+        )
 
 
 @admin.register(Guide)
@@ -339,33 +453,43 @@ class GazetteEntryInline(admin.TabularInline):
     autocomplete_fields = ("document",)
 
 
-class GazetteIssueForm(forms.ModelForm):
-    class Meta:
-        model = GazetteIssue
-        fields = ("year", "number", "publish_date", "pdf", "is_published")
-        widgets = {"pdf": forms.FileInput}
+class GazettePdfInline(admin.TabularInline):
+    """Every PDF the issue has had, newest (the one served) first. Append-only."""
 
-    def clean_pdf(self):
-        upload = self.cleaned_data["pdf"]
-        if upload is None or not hasattr(upload, "content_type"):
-            return upload
-        data = upload.read()
-        try:
-            if check_attachment(upload.name, data) != "pdf":
-                raise AttachmentRefused("政府公报请上传PDF文件")
-            return ContentFile(strip_metadata(data, "pdf"), name=upload.name)
-        except AttachmentRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
+    model = GazettePdf
+    extra = 0
+    can_delete = False
+    fields = ("uploaded_at", "uploaded_by", "note", "download")
+    readonly_fields = fields
+    verbose_name_plural = "PDF版本（最新的为当前版本，其余为更正前版本）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by", "issue")
+
+    def has_view_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="文件")
+    def download(self, version):
+        url = reverse("admin:disclosure_gazetteissue_pdf_version", args=[version.issue_id, version.pk])
+        return format_html('<a href="{}">下载</a>', url)
 
 
 @admin.register(GazetteIssue)
 class GazetteIssueAdmin(CountyOfficeAdmin, admin.ModelAdmin):
-    """The county office compiles the gazette."""
+    """The county office compiles the gazette. A PDF upload is a new version, never an overwrite."""
 
     form = GazetteIssueForm
     list_display = ("__str__", "publish_date", "is_published")
     list_filter = ("year", "is_published")
-    inlines = (GazetteEntryInline,)
+    inlines = (GazetteEntryInline, GazettePdfInline)
+    fields = ("year", "number", "publish_date", "is_published", "current_pdf", "pdf", "correction_note")
     readonly_fields = ("current_pdf",)
 
     @admin.display(description="当前PDF")
@@ -374,15 +498,43 @@ class GazetteIssueAdmin(CountyOfficeAdmin, admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">下载</a>', reverse("admin:disclosure_gazetteissue_pdf", args=[issue.pk]))
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else (GazetteEntryInline,)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("year", "number", "publish_date", "is_published", "pdf")
+        return self.fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        upload = form.cleaned_data.get("pdf")
+        if upload:
+            try:
+                workflow.add_gazette_pdf(
+                    form.instance, by=request.user, content=upload, note=form.cleaned_data.get("correction_note", "")
+                )
+            except workflow.WorkflowError as exc:  # the form checked this already; a race lands here
+                raise PermissionDenied(str(exc)) from None
+
     def get_urls(self):
-        own = [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="disclosure_gazetteissue_pdf")]
+        view = self.admin_site.admin_view
+        own = [
+            path("<int:pk>/pdf/", view(self.pdf_view), name="disclosure_gazetteissue_pdf"),
+            path("<int:pk>/pdf/<int:version_pk>/", view(self.pdf_view), name="disclosure_gazetteissue_pdf_version"),
+        ]
         return own + super().get_urls()
 
-    def pdf_view(self, request, pk):
+    def pdf_view(self, request, pk, version_pk=None):
         if not is_county_office(request.user):
             raise PermissionDenied("只有县政府办公室可以管理政府公报")
         issue = get_object_or_404(GazetteIssue, pk=pk)
-        return FileResponse(issue.pdf.open("rb"), as_attachment=True, filename=f"{issue.title}.pdf")
+        file = issue.pdf if version_pk is None else get_object_or_404(issue.pdf_versions, pk=version_pk).file
+        try:
+            handle = file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=f"{issue.title}.pdf", content_type="application/pdf")
 
 
 @admin.register(Topic)

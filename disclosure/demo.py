@@ -196,6 +196,8 @@ class _Builder:
     def __init__(self):
         self.rng = random.Random(2026)
         self.admin = User.objects.get(username="admin")
+        # Four eyes: where the clerk is the only reviewer (柳河镇), the county office approves.
+        self.county_office = User.objects.filter(username="xfb_fuhe").first() or self.admin
         self.topics = {t.code: t for t in Topic.objects.all()}
         self.serials = {}
         self.created = 0
@@ -219,6 +221,8 @@ class _Builder:
                  is_normative=False, is_rule=False, body=None):
         clerk = _staff(organisation, "clerk", self.admin)
         reviewer = _staff(organisation, "reviewer", self.admin)
+        if reviewer == clerk:
+            reviewer = self.county_office
         document = Document(
             title=title, organisation=organisation, document_number=self.number(organisation, written.year),
             written_date=written, topic=self.topics[topic_code], genre=genre, catalogue_item=item,
@@ -300,14 +304,46 @@ def _attachments(builder, documents):
         )
 
 
+def _under_review(builder):
+    """县公安局 has one document waiting for its reviewer and one returned to the clerk."""
+    organisation = Organisation.objects.filter(short_name="县公安局").first()
+    clerk = User.objects.filter(username="gaj_clerk").first()
+    reviewer = User.objects.filter(username="gaj_review").first()
+    if organisation is None or clerk is None or reviewer is None:
+        return
+    written = datetime.date(2026, 11, 18)
+    waiting = workflow.create(Document(
+        title="关于调整户籍业务窗口周六办公时间的通知", organisation=organisation, document_number="青公发〔2026〕41号",
+        written_date=written, topic=builder.topics["0103"], genre=Document.Genre.NOTICE,
+        attribute=Document.Attribute.PROACTIVE,
+        body="<p>各派出所、各户籍窗口：</p><p>为方便群众办理户籍业务，经研究，自2026年12月起调整县政务服务中心户籍窗口办公时间。</p>"
+             "<h2>一、调整内容</h2><ol><li>周一至周五：上午9:00—12:00，下午13:30—17:00。</li>"
+             "<li>周六上午<strong>9:00—12:00</strong>办理居民身份证申领、户口迁移业务。</li></ol>"
+             "<h2>二、有关要求</h2><p>各窗口要在醒目位置公示办公时间，做好群众解释工作。</p>"
+             "<table><tr><th>窗口</th><th>周六办理业务</th></tr><tr><td>1号窗口</td><td>居民身份证申领</td></tr>"
+             "<tr><td>2号窗口</td><td>户口迁移</td></tr></table>",
+    ), by=clerk)
+    data = _pdf(waiting.title, ["青禾县公安局", "2026年11月18日", "户籍窗口办公时间表"])
+    Attachment.objects.create(document=waiting, file=ContentFile(data, name="attachment.pdf"),
+                              original_name="户籍窗口办公时间表.pdf", kind="pdf", size=len(data))
+    workflow.submit(waiting, by=clerk, note="请审核：窗口时间已与县政务服务中心确认。")
+    returned = workflow.create(Document(
+        title="关于开展冬季交通安全宣传活动的通知", organisation=organisation, document_number="青公发〔2026〕42号",
+        written_date=written, topic=builder.topics["0103"], genre=Document.Genre.NOTICE,
+        attribute=Document.Attribute.PROACTIVE, body=_body("关于开展冬季交通安全宣传活动的通知", builder.rng),
+    ), by=clerk)
+    workflow.submit(returned, by=clerk)
+    workflow.return_to_draft(returned, by=reviewer, note="文号与发文登记不一致，请核对后重新提交。")
+
+
 def _gazette(builder, county_documents):
     if GazetteIssue.objects.exists():
         return
     entries = [d for d in county_documents if d.is_public and d.written_date.year == 2026][:8]
     issue = GazetteIssue(year=2026, number=1, publish_date=datetime.date(2026, 6, 30), is_published=True)
     lines = ["目    录"] + [f"{n}. {d.title[:38]}" for n, d in enumerate(entries, 1)]
-    issue.pdf.save("gazette.pdf", ContentFile(_pdf(issue.title, lines)), save=False)
     issue.save()
+    workflow.add_gazette_pdf(issue, by=builder.county_office, content=ContentFile(_pdf(issue.title, lines), name="gazette.pdf"))
     for position, document in enumerate(entries, 1):
         GazetteEntry.objects.create(issue=issue, document=document, position=position, page=position * 2 - 1)
 
@@ -338,5 +374,6 @@ def load_demo():
     _link_relations(builder, county_documents)
     _attachments(builder, county_documents)
     _gazette(builder, county_documents)
+    _under_review(builder)
     withheld = Document.objects.filter(~Q(attribute=Document.Attribute.PROACTIVE)).count()
     return f"新增政府信息 {builder.created} 件（其中依申请公开或不予公开 {withheld} 件），指南 {bodies.count()} 份，政府公报 1 期"

@@ -94,6 +94,7 @@ class Document(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
+        RETURNED = "returned", "已退回"
         SUBMITTED = "submitted", "待审核"
         PUBLISHED = "published", "已发布"
         WITHDRAWN = "withdrawn", "已撤回"
@@ -142,6 +143,8 @@ class Document(models.Model):
     is_normative = models.BooleanField("行政规范性文件", default=False)
     is_disclosure_rule = models.BooleanField("政府信息公开制度", default=False, help_text="列入“政府信息公开制度”栏目")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    # Drafts and returned drafts are the clerk's to edit and submit.
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
     next_assessment_date = models.DateField("下次评估日期", null=True, blank=True, editable=False)
     interpretations = models.ManyToManyField(
         "self", verbose_name="解读", symmetrical=False, blank=True, related_name="interpreted_documents",
@@ -196,6 +199,12 @@ class Document(models.Model):
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.attribute == self.Attribute.PROACTIVE
 
+    def latest_return(self):
+        """The reviewer's return (comment, who, when) while the document waits to be resubmitted."""
+        if self.status != self.Status.RETURNED:
+            return None
+        return self.events.filter(action=DocumentEvent.Action.RETURN).select_related("actor").order_by("-pk").first()
+
     @property
     def attribute_mark(self):
         return self.ATTRIBUTE_MARKS.get(self.attribute, "")
@@ -226,8 +235,23 @@ class Document(models.Model):
             self.ground, self.ground_reason = "", ""
         if self.replaced_by_id and self.replaced_by_id == self.pk:
             raise ValidationError({"replaced_by": "文件不能替代自身"})
+        if self.replaced_by_id and not may_relate(self.organisation_id, self.replaced_by):
+            raise ValidationError({"replaced_by": RELATION_REFUSED})
         if self.validity == self.Validity.VALID and self.replaced_by_id:
             raise ValidationError({"replaced_by": "现行有效的文件不应有替代文件"})
+
+
+RELATION_REFUSED = "只能关联本单位的文件或其他单位已公开发布的文件"
+
+
+def relatable(organisation_id):
+    """What a document of `organisation_id` may name as its interpretation or replacement: the same
+    organisation's documents and what any organisation has made public."""
+    return Q(organisation_id=organisation_id) | PUBLIC
+
+
+def may_relate(organisation_id, other):
+    return other.organisation_id == organisation_id or other.is_public
 
 
 def attachment_path(instance, filename):
@@ -318,13 +342,18 @@ def gazette_path(instance, filename):
     return f"gazette/{instance.year}/{uuid.uuid4().hex}.pdf"
 
 
+def gazette_version_path(instance, filename):
+    return f"gazette/{instance.issue.year}/{uuid.uuid4().hex}.pdf"
+
+
 class GazetteIssue(models.Model):
-    """政府公报: one issue, its PDF and its table of contents."""
+    """政府公报: one issue, its PDF and its table of contents. Once published, a correction is a new
+    GazettePdf; `pdf` always names the newest one and earlier ones stay on file."""
 
     year = models.PositiveIntegerField("年份")
     number = models.PositiveIntegerField("期号")
     publish_date = models.DateField("出版日期")
-    pdf = models.FileField("PDF文件", upload_to=gazette_path, max_length=200)
+    pdf = models.FileField("PDF文件", upload_to=gazette_path, max_length=200, help_text="当前版本；发布后更正请上传新版本")
     is_published = models.BooleanField("已发布", default=False)
     documents = models.ManyToManyField(Document, verbose_name="目录", through="GazetteEntry", related_name="gazette_issues")
 
@@ -340,6 +369,27 @@ class GazetteIssue(models.Model):
     @property
     def title(self):
         return f"{settings.SITE_NAME}公报 {self.year}年第{self.number}期"
+
+
+class GazettePdf(models.Model):
+    """One uploaded version of an issue's PDF. Append-only: a corrected issue keeps its earlier versions."""
+
+    issue = models.ForeignKey(GazetteIssue, verbose_name="公报", on_delete=models.CASCADE, related_name="pdf_versions")
+    file = models.FileField("PDF文件", upload_to=gazette_version_path, max_length=200)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="早于版本记录的原始文件为空",
+    )
+    note = models.TextField("更正说明", blank=True)
+
+    class Meta:
+        verbose_name = "公报PDF版本"
+        verbose_name_plural = "公报PDF版本"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.issue}（{self.uploaded_at:%Y-%m-%d %H:%M}）"
 
 
 class GazetteEntry(models.Model):

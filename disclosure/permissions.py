@@ -1,9 +1,9 @@
 """What the public sees of government information, and who may do what with it."""
 
 from portal.models import Staff
-from portal.permissions import has_role_in, is_county_office, staff_of
+from portal.permissions import clerk_organisations, has_role_in, is_county_office, staff_of
 
-from .models import PUBLIC, Document
+from .models import PUBLIC, Document, DocumentEvent, relatable
 
 CLERK, REVIEWER = Staff.Role.CLERK, Staff.Role.REVIEWER
 
@@ -23,17 +23,63 @@ def visible_documents(user):
     return Document.objects.filter(organisation_id=staff.organisation_id)
 
 
+def can_view(user, document):
+    """Whether a back-office user may read this document (its organisation's staff, the county office)."""
+    if document is None:
+        return staff_of(user) is not None or user.is_superuser
+    if is_county_office(user):
+        return True
+    staff = staff_of(user)
+    return staff is not None and staff.organisation_id == document.organisation_id
+
+
+def relatable_documents(user):
+    """What a clerk may name as an interpretation (解读) or a replacing document (替代文件): their own
+    organisation's documents and other organisations' public ones; never another's draft or 不予公开 item."""
+    if user.is_superuser:
+        return Document.objects.all()
+    organisation = clerk_organisations(user).values_list("pk", flat=True).first()
+    return Document.objects.filter(relatable(organisation)) if organisation else public_documents()
+
+
 def can_compile(user, organisation):
     return has_role_in(user, organisation, CLERK)
 
 
 def can_edit(user, document):
-    return document.status == Document.Status.DRAFT and has_role_in(user, document.organisation, CLERK)
+    """A draft, or a draft the reviewer returned, is its organisation's clerks' to edit and submit."""
+    return document.status in Document.EDITABLE and has_role_in(user, document.organisation, CLERK)
+
+
+def submitter_id(document):
+    """Who submitted the document for review this time (the latest 提交审核 event)."""
+    return (
+        DocumentEvent.objects.filter(document=document, action=DocumentEvent.Action.SUBMIT)
+        .order_by("-pk").values_list("actor_id", flat=True).first()
+    )
+
+
+def has_other_reviewer(organisation, user_id):
+    """Whether someone other than `user_id` reviews for `organisation`."""
+    return Staff.objects.filter(organisation=organisation, is_reviewer=True).exclude(user_id=user_id).exists()
 
 
 def can_publish(user, document):
-    """The organisation's reviewer approves what its clerks submit."""
-    return document.status == Document.Status.SUBMITTED and has_role_in(user, document.organisation, REVIEWER)
+    """Four eyes: the organisation's reviewer approves what its clerks submit, never their own
+    submission. An organisation whose only reviewer is the submitter (a township with one person
+    holding both roles) has the county office approve instead."""
+    if document.status != Document.Status.SUBMITTED or not user.is_authenticated:
+        return False
+    submitted_by = submitter_id(document)
+    if user.pk == submitted_by:
+        return False
+    if has_role_in(user, document.organisation, REVIEWER):
+        return True
+    return is_county_office(user) and not has_other_reviewer(document.organisation, submitted_by)
+
+
+def is_own_submission(user, document):
+    return document.status == Document.Status.SUBMITTED and submitter_id(document) == user.pk
 
 
 def can_withdraw(user, document):
@@ -51,3 +97,22 @@ def can_assess(user, document):
         and document.attribute == Document.Attribute.WITHHELD
         and has_role_in(user, document.organisation, REVIEWER)
     )
+
+
+STEP_RULES = {
+    "submit": can_edit,
+    "publish": can_publish,
+    "return": can_publish,
+    "validity": can_change_validity,
+    "withdraw": can_withdraw,
+    "assess": can_assess,
+}
+
+
+def available_steps(user, document):
+    """The workflow steps `user` may take on `document` now, in the order the page offers them."""
+    results = {}
+    for rule in STEP_RULES.values():
+        if rule not in results:  # publish and return share one rule: ask it once
+            results[rule] = rule(user, document)
+    return [step for step, rule in STEP_RULES.items() if results[rule]]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import permissions
-from .models import Document, DocumentEvent, IndexCounter
+from .models import Document, DocumentEvent, GazetteIssue, GazettePdf, IndexCounter
 
 
 class WorkflowError(Exception):
@@ -70,10 +70,19 @@ def submit(document, *, by, note=""):
     if not permissions.can_edit(by, document):
         raise WorkflowError("只有本单位发布员可以提交本单位的草稿")
     _check_attribute(document)
+    before = document.status
     document.status = Document.Status.SUBMITTED
     document.save(update_fields=["status", "updated_at"])
-    _record(document, DocumentEvent.Action.SUBMIT, Document.Status.DRAFT, by=by, note=note)
+    _record(document, DocumentEvent.Action.SUBMIT, before, by=by, note=note)
     return document
+
+
+def _check_reviewer(by, document, step):
+    if permissions.can_publish(by, document):
+        return
+    if permissions.is_own_submission(by, document):
+        raise WorkflowError(f"不能{step}自己提交的信息：须由本单位另一名审核员审核；本单位没有其他审核员的，由县政府办公室审核")
+    raise WorkflowError(f"只有本单位审核员可以{step}待审核的信息")
 
 
 @transaction.atomic
@@ -82,8 +91,7 @@ def publish(document, *, by, note="", on=None):
     and 不予公开 information gets its first yearly assessment date. `on` is the publication date when
     information published earlier elsewhere is brought in (default: today)."""
     document = _locked(document)
-    if not permissions.can_publish(by, document):
-        raise WorkflowError("只有本单位审核员可以审核发布待审核的信息")
+    _check_reviewer(by, document, "审核发布")
     _check_attribute(document)
     today = on or timezone.localdate()
     if not document.index_number:
@@ -99,12 +107,12 @@ def publish(document, *, by, note="", on=None):
 
 @transaction.atomic
 def return_to_draft(document, *, by, note):
+    """The reviewer sends the document back with a comment; it is 已退回 until the clerk resubmits."""
     document = _locked(document)
-    if not permissions.can_publish(by, document):
-        raise WorkflowError("只有本单位审核员可以退回待审核的信息")
+    _check_reviewer(by, document, "退回")
     if not note.strip():
         raise WorkflowError("退回时必须填写退回意见", field="note")
-    document.status = Document.Status.DRAFT
+    document.status = Document.Status.RETURNED
     document.save(update_fields=["status", "updated_at"])
     _record(document, DocumentEvent.Action.RETURN, Document.Status.SUBMITTED, by=by, note=note.strip())
     return document
@@ -174,6 +182,26 @@ def record_assessment(document, *, by, outcome, reason):
     document.save()
     _record(document, DocumentEvent.Action.ASSESS, document.status, by=by, note=note)
     return document
+
+
+@transaction.atomic
+def add_gazette_pdf(issue, *, by, content, note=""):
+    """A new version of a gazette issue's PDF (`content`: a File whose metadata has been stripped).
+    The issue serves it from now on; earlier versions stay on file and listed. A published issue is
+    only corrected with a note saying what changed."""
+    issue = GazetteIssue.objects.select_for_update().get(pk=issue.pk)
+    note = note.strip()
+    if issue.is_published and issue.pdf and not note:
+        raise WorkflowError("已发布的公报更换PDF须写明更正说明（更正了什么）", field="correction_note")
+    if issue.pdf and not issue.pdf_versions.filter(file=issue.pdf.name).exists():
+        # A file uploaded before versions were recorded: kept as the first version.
+        GazettePdf.objects.create(issue=issue, file=issue.pdf.name, note="原始版本（版本记录启用前上传）")
+    version = GazettePdf(issue=issue, uploaded_by=by, note=note)
+    version.file.save(content.name, content, save=False)
+    version.save()
+    issue.pdf.name = version.file.name
+    issue.save(update_fields=["pdf"])
+    return version
 
 
 def assessments_due(documents, today=None):

@@ -123,7 +123,8 @@ def test_the_database_refuses_published_information_without_attribute(draft):
         Document.objects.filter(pk=draft.pk).update(status="published", attribute="")
 
 
-def test_only_the_own_reviewer_publishes(draft, gongan_clerk, jiaoyu_clerk, county_reviewer):
+def test_only_the_own_reviewer_publishes(draft, gongan_clerk, gongan_reviewer, jiaoyu_clerk, county_reviewer):
+    # 县公安局 has a reviewer of its own, so the county office does not approve for it.
     workflow.submit(draft, by=gongan_clerk)
     for actor in (gongan_clerk, jiaoyu_clerk, county_reviewer):
         with pytest.raises(WorkflowError):

@@ -1,0 +1,139 @@
+"""Forms of the documents back office: one per workflow step, the 公开事项 choice and the gazette issue.
+A step form's `arguments()` are the keyword arguments of its disclosure.workflow function."""
+
+from django import forms
+from django.core.files.base import ContentFile
+
+from .files import AttachmentRefused, check_attachment, strip_metadata
+from .models import Document, GazetteIssue
+from .permissions import public_documents
+from .workflow import Assessment
+
+
+class NoteForm(forms.Form):
+    button = "确定"
+    note = forms.CharField(label="说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @classmethod
+    def unbound(cls, document, action):
+        """The empty form the document page shows for this step (ids kept apart per step)."""
+        return cls(auto_id=f"id_{action}_%s", initial=cls.initial_for(document))
+
+    @classmethod
+    def initial_for(cls, document):
+        return {}
+
+    def arguments(self):
+        return dict(self.cleaned_data)
+
+
+class SubmitForm(NoteForm):
+    button = "提交审核"
+    note = forms.CharField(label="提交说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PublishForm(NoteForm):
+    button = "审核通过并发布"
+    note = forms.CharField(label="审核意见（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(NoteForm):
+    button = "退回修改"
+    note = forms.CharField(
+        label="退回意见（必填）", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "退回时必须填写退回意见"},
+    )
+
+
+class WithdrawForm(NoteForm):
+    button = "撤回"
+    note = forms.CharField(
+        label="撤回原因（必填）", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "撤回时必须写明原因"},
+    )
+
+
+class ValidityForm(NoteForm):
+    button = "变更有效性"
+    validity = forms.ChoiceField(label="有效性", choices=Document.Validity.choices, error_messages={
+        "required": "请选择有效性", "invalid_choice": "请选择有效性",
+    })
+    replaced_by = forms.CharField(label="替代文件的索引号（可选）", required=False, max_length=60)
+    field_order = ("validity", "replaced_by", "note")
+
+    @classmethod
+    def initial_for(cls, document):
+        return {"validity": document.validity}
+
+    def clean_replaced_by(self):
+        index_number = self.cleaned_data["replaced_by"].strip()
+        if not index_number:
+            return None
+        document = public_documents().filter(index_number=index_number).first()
+        if document is None:
+            raise forms.ValidationError("找不到该索引号对应的已公开文件")
+        return document
+
+
+class AssessmentForm(NoteForm):
+    button = "记录评估结果"
+    outcome = forms.ChoiceField(
+        label="评估结论", widget=forms.RadioSelect, initial=Assessment.KEEP,
+        choices=[(Assessment.KEEP, "继续不予公开"), (Assessment.DISCLOSE, "转为主动公开")],
+        error_messages={"required": "请选择评估结论", "invalid_choice": "未知的评估结论"},
+    )
+    note = forms.CharField(
+        label="评估理由（必填）", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请写明评估理由"},
+    )
+    field_order = ("outcome", "note")
+
+    def arguments(self):
+        return {"outcome": self.cleaned_data["outcome"], "reason": self.cleaned_data["note"]}
+
+
+def catalogue_item_label(item):
+    """`domain › 一级事项 › 二级事项`: the same 二级事项 name recurs under many 一级事项 and domains."""
+    parts = [item.catalogue.domain.name, item.parent.name if item.parent_id else None, item.name]
+    return " › ".join(part for part in parts if part)
+
+
+class CatalogueItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        return catalogue_item_label(item)
+
+
+class GazetteIssueForm(forms.ModelForm):
+    """The PDF is not a model field of the form: every upload becomes a new GazettePdf version
+    (disclosure.workflow.add_gazette_pdf), so a published issue is corrected, never overwritten."""
+
+    pdf = forms.FileField(label="PDF文件", required=False, widget=forms.FileInput,
+                          help_text="发布后如需更正，请上传更正后的PDF并写明更正说明；原文件保留为更正前版本")
+    correction_note = forms.CharField(label="更正说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = GazetteIssue
+        fields = ("year", "number", "publish_date", "is_published")
+        exclude = ("pdf",)  # the admin lists "pdf" among its fields; the form never writes it to the issue
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if upload is None:
+            return None
+        data = upload.read()
+        try:
+            if check_attachment(upload.name, data) != "pdf":
+                raise AttachmentRefused("政府公报请上传PDF文件")
+            return ContentFile(strip_metadata(data, "pdf"), name=upload.name)
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "pdf" in self.errors:
+            return cleaned
+        if not self.instance.pk and not cleaned.get("pdf"):
+            self.add_error("pdf", "请上传公报PDF文件")
+        was_published = self.instance.pk and GazetteIssue.objects.filter(pk=self.instance.pk, is_published=True).exists()
+        if was_published and cleaned.get("pdf") and not cleaned.get("correction_note", "").strip():
+            self.add_error("correction_note", "已发布的公报更换PDF须写明更正说明（更正了什么）")
+        return cleaned
