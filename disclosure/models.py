@@ -381,7 +381,7 @@ class GazettePdf(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="早于版本记录的原始文件为空",
     )
-    note = models.TextField("更正说明", blank=True)
+    note = CleanTextField("更正说明", blank=True)
 
     class Meta:
         verbose_name = "公报PDF版本"

@@ -10,12 +10,17 @@ from portal.text import clean_stored_text
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0002_list_indexes'),
+        ('disclosure', '0004_docadmin_gazette'),
     ]
 
     operations = [
         # The columns stay as they are; only the Python that writes them changes, so no table is rebuilt.
         migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.AlterField(
+                model_name='gazettepdf',
+                name='note',
+                field=portal.text.CleanTextField(blank=True, verbose_name='更正说明'),
+            ),
             migrations.AlterField(
                 model_name='document',
                 name='body',
