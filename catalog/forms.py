@@ -3,6 +3,7 @@
 from django import forms
 
 from portal.models import Organisation
+from portal.text import CleanFormField
 
 from .models import CatalogueItem, Domain
 
@@ -20,7 +21,7 @@ class StepForm(forms.Form):
 
 
 class CommentForm(StepForm):
-    comment = forms.CharField(label="审核意见（可选）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = CleanFormField(label="审核意见（可选）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SubmitForm(CommentForm):

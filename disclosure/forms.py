@@ -4,6 +4,8 @@ A step form's `arguments()` are the keyword arguments of its disclosure.workflow
 from django import forms
 from django.core.files.base import ContentFile
 
+from portal.text import CleanFormField
+
 from .files import AttachmentRefused, check_attachment, strip_metadata
 from .models import Document, GazetteIssue
 from .permissions import public_documents
@@ -12,7 +14,7 @@ from .workflow import Assessment
 
 class NoteForm(forms.Form):
     button = "确定"
-    note = forms.CharField(label="说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = CleanFormField(label="说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     @classmethod
     def unbound(cls, document, action):
@@ -29,17 +31,17 @@ class NoteForm(forms.Form):
 
 class SubmitForm(NoteForm):
     button = "提交审核"
-    note = forms.CharField(label="提交说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = CleanFormField(label="提交说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PublishForm(NoteForm):
     button = "审核通过并发布"
-    note = forms.CharField(label="审核意见（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = CleanFormField(label="审核意见（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReturnForm(NoteForm):
     button = "退回修改"
-    note = forms.CharField(
+    note = CleanFormField(
         label="退回意见（必填）", widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "退回时必须填写退回意见"},
     )
@@ -47,7 +49,7 @@ class ReturnForm(NoteForm):
 
 class WithdrawForm(NoteForm):
     button = "撤回"
-    note = forms.CharField(
+    note = CleanFormField(
         label="撤回原因（必填）", widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "撤回时必须写明原因"},
     )
@@ -58,7 +60,7 @@ class ValidityForm(NoteForm):
     validity = forms.ChoiceField(label="有效性", choices=Document.Validity.choices, error_messages={
         "required": "请选择有效性", "invalid_choice": "请选择有效性",
     })
-    replaced_by = forms.CharField(label="替代文件的索引号（可选）", required=False, max_length=60)
+    replaced_by = CleanFormField(label="替代文件的索引号（可选）", required=False, max_length=60)
     field_order = ("validity", "replaced_by", "note")
 
     @classmethod
@@ -82,7 +84,7 @@ class AssessmentForm(NoteForm):
         choices=[(Assessment.KEEP, "继续不予公开"), (Assessment.DISCLOSE, "转为主动公开")],
         error_messages={"required": "请选择评估结论", "invalid_choice": "未知的评估结论"},
     )
-    note = forms.CharField(
+    note = CleanFormField(
         label="评估理由（必填）", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请写明评估理由"},
     )
     field_order = ("outcome", "note")
@@ -108,7 +110,7 @@ class GazetteIssueForm(forms.ModelForm):
 
     pdf = forms.FileField(label="PDF文件", required=False, widget=forms.FileInput,
                           help_text="发布后如需更正，请上传更正后的PDF并写明更正说明；原文件保留为更正前版本")
-    correction_note = forms.CharField(label="更正说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    correction_note = CleanFormField(label="更正说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = GazetteIssue
