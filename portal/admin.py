@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from mptt.admin import DraggableMPTTAdmin
 
+from . import todo
 from .models import Organisation, Staff
 from .permissions import acts_for, is_county_office, staff_of
 
@@ -15,6 +16,11 @@ def staff_display(user):
     name = f"{user.last_name}{user.first_name}".strip() or user.get_username()
     staff = staff_of(user)
     return f"{name}（{staff.organisation.display_name}）" if staff else name
+
+
+def index(request):
+    """The admin home: what waits for this user (待办事项), with Django's list of everything below."""
+    return admin.site.index(request, extra_context={"todo_sections": todo.sections(request.user)})
 
 
 class BackOfficeAdmin:
