@@ -21,7 +21,7 @@ def named(gongan_clerk, gongan_reviewer, county_reviewer):
         user.save()
 
 
-def test_staff_are_shown_by_family_then_given_name_and_organisation(gongan_clerk, citizen):
+def test_staff_are_shown_by_family_then_given_name_and_organisation(gongan_clerk):
     gongan_clerk.last_name, gongan_clerk.first_name = "张", "明"
     assert staff_display(gongan_clerk) == "张明（县公安局）"
 

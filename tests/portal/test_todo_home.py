@@ -118,7 +118,7 @@ def sections_on(content):
 
 @time_machine.travel(TODAY, tick=False)
 def test_reviewer_sees_what_waits_for_their_review_in_their_organisation_only(
-    client, gongan, jiaoyu, gongan_clerk, gongan_reviewer, jiaoyu_clerk, jiaoyu_reviewer, county_reviewer
+    client, gongan, jiaoyu, gongan_clerk, gongan_reviewer, jiaoyu_clerk, jiaoyu_reviewer
 ):
     submitted = document(gongan, gongan_clerk, "关于调整户籍窗口办公时间的通知", "submitted")
     other_submitted = document(jiaoyu, jiaoyu_clerk, "关于2026年秋季学期开学的通知", "submitted")
