@@ -3,8 +3,24 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from mptt.admin import DraggableMPTTAdmin
 
+from . import todo
 from .models import Organisation, Staff
 from .permissions import acts_for, is_county_office, staff_of
+
+
+def staff_display(user):
+    """A person as colleagues know them: 张明（县公安局）. The real name is 姓 (last_name) then 名
+    (first_name), with no space; the username stands in when neither is set."""
+    if user is None:
+        return "—"
+    name = f"{user.last_name}{user.first_name}".strip() or user.get_username()
+    staff = staff_of(user)
+    return f"{name}（{staff.organisation.display_name}）" if staff else name
+
+
+def index(request):
+    """The admin home: what waits for this user (待办事项), with Django's list of everything below."""
+    return admin.site.index(request, extra_context={"todo_sections": todo.sections(request.user)})
 
 
 class BackOfficeAdmin:
@@ -24,13 +40,31 @@ class BackOfficeAdmin:
 
 class TimelineInline(admin.TabularInline):
     """An append-only record (review steps, document events, application events) shown read-only.
-    Subclasses set `model` and `fields`."""
+    Subclasses set `model` and `fields`; an "actor" field is shown by the person's name."""
 
     extra = 0
     can_delete = False
+    template = "admin/edit_inline/timeline.html"
+
+    def get_fields(self, request, obj=None):
+        return tuple("actor_name" if name == "actor" else name for name in super().get_fields(request, obj))
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
+        return self.get_fields(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if "actor" in self.fields:
+            queryset = queryset.select_related("actor__staff__organisation")
+        return queryset
+
+    @admin.display(description="操作人")
+    def actor_name(self, record):
+        return staff_display(record.actor)
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may open the record may read its timeline; staff hold no Django model permissions.
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -114,11 +148,10 @@ admin.site.unregister(User)
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     inlines = (StaffInline,)
-    list_display = ("username", "last_name", "first_name", "staff_organisation", "is_staff", "is_superuser")
+    list_display = ("username", "real_name", "is_staff", "is_superuser")
     list_select_related = ("staff__organisation",)
     list_filter = ("is_staff", "is_superuser", "staff__organisation")
 
-    @admin.display(description="所属机构")
-    def staff_organisation(self, user):
-        staff = getattr(user, "staff", None)
-        return staff.organisation.display_name if staff else "—"
+    @admin.display(description="姓名（所属机构）", ordering="last_name")
+    def real_name(self, user):
+        return staff_display(user)

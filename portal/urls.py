@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import admin as portal_admin
 from . import views
 
 admin.site.site_header = "政府信息公开管理后台"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", include("disclosure.root_urls")),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    # The admin home is the user's to-do list; it comes first so it answers /admin/ (admin:index).
+    path("admin/", admin.site.admin_view(portal_admin.index)),
     path("admin/", admin.site.urls),
 ]
 
