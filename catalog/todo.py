@@ -11,8 +11,6 @@ from portal.todo import TodoItem, admin_change_url, admin_list_url, days_since, 
 
 from .models import Catalogue
 
-# 已退回: the state a rejected version is moving to (catadmin branch); asked for by its value.
-RETURNED = "returned"
 STALE_DRAFT_DAYS = 7
 
 
@@ -54,10 +52,10 @@ def sections(user):
         ))
     if staff is not None and staff.is_clerk:
         own = catalogues.filter(organisation_id=staff.organisation_id)
-        returned = own.filter(state=RETURNED)
+        returned = own.filter(state=Catalogue.State.RETURNED)
         result.append(section(
             "退回修改的目录", returned,
-            url=admin_list_url(Catalogue, state__exact=RETURNED, organisation__id__exact=staff.organisation_id),
+            url=admin_list_url(Catalogue, state__exact=Catalogue.State.RETURNED, organisation__id__exact=staff.organisation_id),
             item=waiting, rows=oldest_first(returned),
         ))
         cutoff = today - datetime.timedelta(days=STALE_DRAFT_DAYS)

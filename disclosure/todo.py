@@ -12,8 +12,6 @@ from portal.todo import TodoItem, admin_change_url, admin_list_url, days_since, 
 from .models import Document
 from .workflow import assessments_due
 
-# 已退回: the state the reviewer's return is moving to (docadmin branch); asked for by its value.
-RETURNED = "returned"
 STALE_DRAFT_DAYS = 7
 
 
@@ -53,9 +51,9 @@ def sections(user):
             rows=due.order_by("next_assessment_date", "pk"),
         ))
     if staff.is_clerk:
-        returned = own.filter(status=RETURNED)
+        returned = own.filter(status=Document.Status.RETURNED)
         result.append(section(
-            "退回修改的政府信息", returned, url=admin_list_url(Document, status__exact=RETURNED, **org),
+            "退回修改的政府信息", returned, url=admin_list_url(Document, status__exact=Document.Status.RETURNED, **org),
             item=waiting, rows=oldest_first(returned),
         ))
         cutoff = today - datetime.timedelta(days=STALE_DRAFT_DAYS)

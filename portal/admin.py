@@ -23,7 +23,18 @@ def index(request):
     return admin.site.index(request, extra_context={"todo_sections": todo.sections(request.user)})
 
 
-class BackOfficeAdmin:
+class RefusedFormIs400:
+    """Mixin: an add or change form sent back with errors answers 400, as every refused input does
+    here (Django's admin answers 200); the page still shows the messages and everything typed."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if request.method == "POST" and context.get("errors"):
+            response.status_code = 400
+        return response
+
+
+class BackOfficeAdmin(RefusedFormIs400):
     """Mixin: every back-office user (any staff role) may open and read this model's pages; what
     they may change is each admin's own rule."""
 
@@ -73,7 +84,7 @@ class TimelineInline(admin.TabularInline):
         return False
 
 
-class CountyOfficeAdmin:
+class CountyOfficeAdmin(RefusedFormIs400):
     """Mixin: a model only the county office keeps (the gazette, remedy settings); only a superuser deletes."""
 
     def has_module_permission(self, request):
@@ -93,7 +104,7 @@ class CountyOfficeAdmin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(DraggableMPTTAdmin):
+class OrganisationAdmin(RefusedFormIs400, DraggableMPTTAdmin):
     list_display = ("tree_actions", "indented_title", "kind", "credit_code", "phone", "is_disclosure_body")
     list_display_links = ("indented_title",)
     list_filter = ("kind", "is_disclosure_body")
@@ -146,7 +157,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(RefusedFormIs400, UserAdmin):
     inlines = (StaffInline,)
     list_display = ("username", "real_name", "is_staff", "is_superuser")
     list_select_related = ("staff__organisation",)

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, TimelineInline
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, RefusedFormIs400, TimelineInline
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
 from . import forms, permissions, selectors, workflow
@@ -134,7 +134,7 @@ class QueueChangeList(ChangeList):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     list_display = (
         "tracking_number", "organisation", "applicant", "phone_masked", "channel", "receipt_date", "state",
         "due", "days_left", "reply_type", "frequent",

@@ -173,7 +173,7 @@ def test_item_form_keeps_the_tree_two_levels_deep(client, draft, gongan_clerk):
         "deadline": "x", "owner": "x", "channels": ["website"], "audience": "public", "method": "proactive",
         "level_county": "on",
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     # Only 一级事项 are offered as a parent, so a 二级事项 is not a valid choice.
     assert "选择一个有效的选项" in response.content.decode()
     assert not CatalogueItem.objects.filter(name="第三级").exists()

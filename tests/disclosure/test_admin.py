@@ -50,7 +50,7 @@ def test_disguised_attachment_is_refused_and_the_form_is_kept(client, gongan, go
     client.force_login(gongan_clerk)
     data = form_data(gongan, **{"attachments-0-file": SimpleUploadedFile("通知.pdf", b"<html><script>x</script></html>")})
     response = client.post("/admin/disclosure/document/add/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     content = response.content.decode()
     assert "关于开展春季消防安全检查的通知" in content and "青公发〔2026〕8号" in content
     assert "errorlist" in content
@@ -61,13 +61,13 @@ def test_forbidden_attachment_type_is_refused(client, gongan, gongan_clerk):
     client.force_login(gongan_clerk)
     data = form_data(gongan, **{"attachments-0-file": SimpleUploadedFile("setup.exe", b"MZ\x90\x00")})
     response = client.post("/admin/disclosure/document/add/", data)
-    assert response.status_code == 200 and not Document.objects.exists()
+    assert response.status_code == 400 and not Document.objects.exists()
 
 
 def test_wrong_document_number_is_explained_and_nothing_is_lost(client, gongan, gongan_clerk):
     client.force_login(gongan_clerk)
     response = client.post("/admin/disclosure/document/add/", form_data(gongan, document_number="2026年8号"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     content = response.content.decode()
     assert "文号格式不正确" in content and "关于开展春季消防安全检查的通知" in content
 
@@ -75,7 +75,7 @@ def test_wrong_document_number_is_explained_and_nothing_is_lost(client, gongan, 
 def test_withheld_without_ground_is_refused_in_the_form(client, gongan, gongan_clerk):
     client.force_login(gongan_clerk)
     response = client.post("/admin/disclosure/document/add/", form_data(gongan, attribute="withheld"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "不予公开的信息必须选择《条例》依据" in response.content.decode()
     assert not Document.objects.exists()
 
@@ -83,7 +83,7 @@ def test_withheld_without_ground_is_refused_in_the_form(client, gongan, gongan_c
 def test_clerk_cannot_write_for_another_organisation(client, jiaoyu, gongan_clerk):
     client.force_login(gongan_clerk)
     response = client.post("/admin/disclosure/document/add/", form_data(jiaoyu))
-    assert response.status_code == 200  # the organisation is not among the choices
+    assert response.status_code == 400  # the organisation is not among the choices
     assert not Document.objects.exists()
 
 
@@ -166,7 +166,7 @@ def test_gazette_accepts_only_a_real_pdf(client, county_reviewer):
         "pdf": SimpleUploadedFile("公报.pdf", b"<html>not a pdf</html>"),
         "entries-TOTAL_FORMS": "0", "entries-INITIAL_FORMS": "0", "entries-MIN_NUM_FORMS": "0", "entries-MAX_NUM_FORMS": "1000",
     })
-    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
     response = client.post("/admin/disclosure/gazetteissue/add/", {
         "year": "2026", "number": "2", "publish_date": "2026-09-30", "is_published": "on",
         "pdf": SimpleUploadedFile("公报.pdf", pdf_bytes()),

@@ -76,7 +76,7 @@ def test_a_published_issue_needs_a_correction_note(client, published_issue):
     before = published_issue.pdf.name
     response = client.post(f"/admin/disclosure/gazetteissue/{published_issue.pk}/change/",
                            issue_data(published_issue, pdf=pdf_bytes("second")))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "已发布的公报更换PDF须写明更正说明" in response.content.decode()
     published_issue.refresh_from_db()
     assert published_issue.pdf.name == before and published_issue.pdf_versions.count() == 1

@@ -41,7 +41,7 @@ def test_another_organisations_hidden_document_is_refused_as_interpretation(clie
     client.force_login(gongan_clerk)
     target = jiaoyu_documents[hidden]
     response = post_new(client, gongan, interpretations=[str(target.pk)])
-    assert response.status_code == 200
+    assert response.status_code == 400
     content = response.content.decode()
     assert REFUSED in content
     assert target.title not in content
@@ -54,7 +54,7 @@ def test_another_organisations_hidden_document_is_refused_as_replacement(client,
     client.force_login(gongan_clerk)
     target = jiaoyu_documents[hidden]
     response = post_new(client, gongan, validity="repealed", replaced_by=str(target.pk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     content = response.content.decode()
     assert REFUSED in content
     assert target.title not in content

@@ -72,7 +72,7 @@ def test_bad_id_number_in_the_admin_form_is_explained(client, gongan, gongan_cle
         "address": "某地", "description": "某信息内容", "form_wanted": "paper", "delivery": "pick_up",
         "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0", "events-MIN_NUM_FORMS": "0", "events-MAX_NUM_FORMS": "0",
     })
-    assert response.status_code == 200 and "校验位不正确" in response.content.decode()
+    assert response.status_code == 400 and "校验位不正确" in response.content.decode()
     assert not Application.objects.exists()
 
 

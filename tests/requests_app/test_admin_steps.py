@@ -96,7 +96,7 @@ def test_a_paper_application_typed_as_year_0226_is_explained_not_a_500_on_2026_1
         "applicant_name": "赵六", "id_type": "resident_id", "id_number": VALID_RESIDENT_ID, "phone": "13800138000",
         "address": "柳河镇前营村", "description": "前营村2025年低保名单", "form_wanted": "paper", "delivery": "pick_up",
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "送达日期不能早于2019-05-15" in page and "前营村2025年低保名单" in page
     assert not Application.objects.exists()
