@@ -96,6 +96,8 @@ def overview(request):
                 cells.append(("published", "已发布", "修订中" if len(states) > 1 else ""))
             elif states & {Catalogue.State.SUBMITTED, Catalogue.State.FIRST_REVIEWED}:
                 cells.append(("review", "审核中", ""))
+            elif Catalogue.State.RETURNED in states:
+                cells.append(("draft", "已退回", ""))
             elif states:
                 cells.append(("draft", "草稿", ""))
             else:

@@ -140,3 +140,14 @@ def test_overview_marks_a_published_catalogue_being_revised(client, published, g
     client.force_login(county_reviewer)
     content = client.get("/xxgk/catalogue/overview/").content.decode()
     assert 'class="status-published">已发布<br><small>（修订中）</small>' in content
+
+
+def test_overview_shows_a_returned_catalogue_as_returned(client, guideline, domain, jiaoyu, jiaoyu_clerk, county_reviewer):
+    from catalog import workflow
+
+    catalogue = workflow.start_catalogue(jiaoyu, domain, by=jiaoyu_clerk, guideline_items=guideline.items.all())
+    workflow.submit(catalogue, by=jiaoyu_clerk)
+    workflow.reject(catalogue, by=county_reviewer, comment="请补充公开依据")  # 县教育局 has no reviewer of its own
+    client.force_login(county_reviewer)
+    content = client.get("/xxgk/catalogue/overview/").content.decode()
+    assert 'class="status-draft">已退回' in content and "草稿或已退回 1 个" in content
