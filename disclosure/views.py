@@ -162,7 +162,9 @@ def gazette_list(request):
 def gazette_detail(request, pk):
     issue = get_object_or_404(GazetteIssue, pk=pk, is_published=True)
     entries = issue.entries.filter(document__in=public_documents()).select_related("document__organisation")
-    return render(request, "disclosure/gazette_detail.html", {"issue": issue, "entries": entries})
+    # A corrected issue says so: readers of an earlier download learn what changed and when.
+    corrections = issue.pdf_versions.exclude(note="").only("uploaded_at", "note")
+    return render(request, "disclosure/gazette_detail.html", {"issue": issue, "entries": entries, "corrections": corrections})
 
 
 @require_safe

@@ -102,6 +102,8 @@ def test_a_correction_keeps_the_old_pdf_and_the_public_gets_the_new_one(client, 
     client.logout()
     public = client.get(f"/xxgk/gazette/{published_issue.pk}/pdf/")
     assert public.status_code == 200 and version_of(b"".join(public.streaming_content)) == "second"
+    issue_page = client.get(f"/xxgk/gazette/{published_issue.pk}/").content.decode()
+    assert "更正记录" in issue_page and "第3页文号印错，已更正" in issue_page
 
 
 def test_an_issue_from_before_versions_keeps_its_original_when_corrected(client, county_reviewer):

@@ -17,7 +17,7 @@ PAGES = {
     "/xxgk/normative/": 4,
     "/xxgk/topics/": 2,
     "/xxgk/gazette/": 2,
-    "/xxgk/gazette/{issue}/": 3,
+    "/xxgk/gazette/{issue}/": 4,
     "/xxgk/feed/": 2,
     "/xxgk/feed/org/{org}/": 3,
     "/sitemap.xml": 4,
