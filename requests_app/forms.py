@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.core import signing
 
-from disclosure.files import AttachmentRefused, check_attachment
+from disclosure.files import AttachmentRefused, accept_upload
 from portal.selectors import disclosure_bodies
 
 from .models import Application
@@ -97,15 +97,10 @@ class ApplicationForm(forms.ModelForm):
         upload = self.cleaned_data.get("supporting_file")
         if not upload:
             return upload
-        if upload.size > MAX_SUPPORTING_FILE:
-            raise forms.ValidationError("补充材料不能超过10MB")
-        data = upload.read()
-        upload.seek(0)
         try:
-            check_attachment(upload.name, data)
+            return accept_upload(upload, max_bytes=MAX_SUPPORTING_FILE).content
         except AttachmentRefused as exc:
             raise forms.ValidationError(str(exc)) from None
-        return upload
 
     def clean(self):
         cleaned = super().clean()
