@@ -154,7 +154,10 @@ def _zip_looks_like(data):
 def _check_pdf(name, kind, data):
     if data.find(b"%PDF-", 0, PDF_HEADER_WINDOW + 5) < 0:
         raise _not_what_it_claims(name, kind, data)
-    reader = _read_pdf(data)
+    try:
+        reader = _read_pdf(data)
+    except AttachmentRefused as exc:
+        raise AttachmentRefused(f"PDF 文件“{name}”{exc}") from None
     if reader is None:
         raise _damaged(name, kind)
     if reader.is_encrypted:
