@@ -18,8 +18,8 @@ from portal.permissions import clerk_organisations, is_county_office
 
 from . import permissions, workflow
 from .diff import catalogue_changes
+from .excel import MAX_UPLOAD_BYTES, ExcelRefused, check_upload_size, parse_catalogue
 from .forms import ApproveForm, FirstReviewForm, RejectForm, ReviseForm, StartForm, SubmitForm
-from .excel import ExcelRefused, parse_catalogue
 from .models import Catalogue, CatalogueItem, Channel, Domain, ReviewStep
 from .selectors import rows_by_top_item
 from .views import xlsx_response
@@ -77,7 +77,7 @@ STEPS = {
 class ImportForm(forms.Form):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label="编制单位")
     domain = forms.ModelChoiceField(Domain.objects.all(), label="领域")
-    file = forms.FileField(label="Excel文件（.xlsx，不超过10MB）")
+    file = forms.FileField(label=f"Excel文件（.xlsx，不超过{MAX_UPLOAD_BYTES // (1024 * 1024)}MB）")
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,8 +205,7 @@ class CatalogueAdmin(NotFoundForMissingObjects, BackOfficeAdmin, admin.ModelAdmi
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 try:
-                    if upload.size > 10 * 1024 * 1024:
-                        raise ExcelRefused("文件超过10MB，请删除无关的工作表或图片后再导入")
+                    check_upload_size(upload.size)
                     parsed = parse_catalogue(upload.read(), domain=form.cleaned_data["domain"])
                     problems = parsed.problems
                     if not problems:

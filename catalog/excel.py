@@ -4,20 +4,31 @@
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+
+from portal.archives import MB, ArchiveRefused, open_archive, read_entries
 
 from portal.text import clean_text as clean_typed_text
 
 from .models import Audience, Channel, Method
 from .selectors import rows_by_top_item
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = 10 * MB
+TOO_LARGE = f"文件超过{MAX_UPLOAD_BYTES // MB}MB，请删除无关的工作表或图片后再导入"
+DAMAGED = "文件已损坏或不是有效的Excel文件"
+# A catalogue is a few hundred rows of 14 columns. Beyond these bounds a sheet is not a catalogue, and
+# openpyxl would build a cell object for every cell of a huge merge or hyperlink range (A1:XFD1048576 is
+# 17 billion), so the bounds are checked on the sheet XML before openpyxl loads it.
+MAX_ROWS = 5000
+MAX_COLUMNS = 50
+MAX_RANGE_CELLS = MAX_ROWS * MAX_COLUMNS
+EXCEL_ROWS, EXCEL_COLUMNS = 1048576, 16384
 CHECK = "√"
 
 # (key, column title as printed, sub-title) in the order of the national tables.
@@ -196,18 +207,83 @@ class ParsedCatalogue:
 
 
 class ExcelRefused(Exception):
-    """The upload is not something we read at all (not .xlsx, too large)."""
+    """The upload is not something we read at all (not .xlsx, damaged, too large or too big a sheet)."""
+
+
+def check_upload_size(size):
+    if size > MAX_UPLOAD_BYTES:
+        raise ExcelRefused(TOO_LARGE)
 
 
 def read_workbook(data):
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ExcelRefused("文件超过10MB，请删除无关的工作表或图片后再导入")
+    check_upload_size(len(data))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ExcelRefused("这是旧版 .xls 文件，请在Excel或WPS中另存为 .xlsx 格式后再导入")
     try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError):
-        raise ExcelRefused("文件不是有效的Excel文件（.xlsx），无法读取") from None
+        _check_sheet_bounds(data)
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        if not workbook.worksheets:
+            raise ExcelRefused(DAMAGED)
+        return workbook
+    except ExcelRefused:
+        raise
+    except ArchiveRefused as exc:
+        raise ExcelRefused(f"文件{exc}") from None
+    except Exception:  # openpyxl raises anything from KeyError to XML syntax errors on a damaged workbook
+        raise ExcelRefused(DAMAGED) from None
+
+
+def _check_sheet_bounds(data):
+    """Refuse a workbook whose sheets reach beyond MAX_ROWS × MAX_COLUMNS, read from the XML without
+    building cells; the zip's declared sizes are checked first and enforced while reading."""
+    with open_archive(data) as archive:
+        for info, content in read_entries(archive):
+            if info.filename.lower().endswith(".xml"):
+                _check_worksheet_xml(content)
+
+
+def _check_worksheet_xml(content):
+    range_cells = 0
+    row_number = column = 0
+    events = etree.iterparse(io.BytesIO(content), events=("start", "end"), resolve_entities=False, no_network=True)
+    for event, element in events:
+        local = etree.QName(element).localname
+        if event == "start":
+            if element.getparent() is None and local != "worksheet":
+                return  # another part: styles, shared strings, a chart
+            if local == "row":
+                # openpyxl's rule for rows and cells without a reference: the next one.
+                row_number = int(element.get("r") or row_number + 1)
+                column = 0
+            elif local == "c":
+                reference = element.get("r")
+                if reference:
+                    letters, row_number = coordinate_from_string(reference)
+                    column = column_index_from_string(letters)
+                else:
+                    column += 1
+                _check_cell(row_number, column)
+            elif local in ("mergeCell", "hyperlink") and element.get("ref"):
+                # "A:A" and "1:1" are whole columns and rows: openpyxl leaves their open ends as None.
+                min_column, min_row, max_column, max_row = range_boundaries(element.get("ref"))
+                min_column, min_row = min_column or 1, min_row or 1
+                max_column, max_row = max_column or EXCEL_COLUMNS, max_row or EXCEL_ROWS
+                _check_cell(max_row, max_column)
+                range_cells += (max_row - min_row + 1) * (max_column - min_column + 1)
+                if range_cells > MAX_RANGE_CELLS:
+                    raise ExcelRefused(_too_big_a_sheet(element.get("ref")))
+        elif local in ("row", "mergeCell", "hyperlink"):
+            element.clear()  # keep memory flat on a long sheet
+
+
+def _check_cell(row, column):
+    if row > MAX_ROWS or column > MAX_COLUMNS:
+        raise ExcelRefused(_too_big_a_sheet(f"{get_column_letter(min(column, EXCEL_COLUMNS))}{row}"))
+
+
+def _too_big_a_sheet(where):
+    return (f"工作表超出标准目录的范围（{where}）：目录表格最多{MAX_ROWS}行、{MAX_COLUMNS}列。"
+            "请删除表格之外多余的行、列、合并单元格或超链接后再导入")
 
 
 def parse_catalogue(data, *, domain):

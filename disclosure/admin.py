@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,7 +22,7 @@ from portal.models import Organisation
 from portal.permissions import clerk_organisations, is_county_office
 
 from . import permissions, workflow
-from .files import AttachmentRefused, check_attachment, strip_metadata
+from .files import AttachmentRefused, accept_upload
 from .forms import (
     AssessmentForm, CatalogueItemChoiceField, GazetteIssueForm, PublishForm, ReturnForm, SubmitForm, ValidityForm,
     WithdrawForm, catalogue_item_label,
@@ -56,18 +55,14 @@ class AttachmentForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         if upload is None or not hasattr(upload, "content_type"):
             return upload  # unchanged existing file
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError("附件超过50MB，请压缩或拆分后再上传")
-        data = upload.read()
         try:
-            kind = check_attachment(upload.name, data)
-            cleaned = strip_metadata(data, kind)
+            accepted = accept_upload(upload)
         except AttachmentRefused as exc:
             raise forms.ValidationError(str(exc)) from None
-        self.instance.original_name = upload.name[:255]
-        self.instance.kind = kind
-        self.instance.size = len(cleaned)
-        return ContentFile(cleaned, name=upload.name)
+        self.instance.original_name = accepted.original_name[:255]
+        self.instance.kind = accepted.kind
+        self.instance.size = accepted.size
+        return accepted.content
 
 
 # Kinds a browser shows itself; everything else is only downloaded.

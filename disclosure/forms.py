@@ -2,11 +2,10 @@
 A step form's `arguments()` are the keyword arguments of its disclosure.workflow function."""
 
 from django import forms
-from django.core.files.base import ContentFile
 
 from portal.text import CleanFormField
 
-from .files import AttachmentRefused, check_attachment, strip_metadata
+from .files import AttachmentRefused, accept_upload
 from .models import Document, GazetteIssue
 from .permissions import public_documents
 from .workflow import Assessment
@@ -121,11 +120,8 @@ class GazetteIssueForm(forms.ModelForm):
         upload = self.cleaned_data["pdf"]
         if upload is None:
             return None
-        data = upload.read()
         try:
-            if check_attachment(upload.name, data) != "pdf":
-                raise AttachmentRefused("政府公报请上传PDF文件")
-            return ContentFile(strip_metadata(data, "pdf"), name=upload.name)
+            return accept_upload(upload, allowed_kinds={"pdf"}).content
         except AttachmentRefused as exc:
             raise forms.ValidationError(str(exc)) from None
 

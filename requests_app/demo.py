@@ -3,6 +3,7 @@ that the queue, the annual report and the dashboard have something real to show.
 idempotent."""
 
 import datetime
+import io
 import random
 
 from django.contrib.auth.models import User
@@ -91,12 +92,27 @@ def _approver(organisation, clerk, fallback):
     return others.first() or User.objects.filter(staff__is_county_office=True).first() or fallback
 
 
+def _pdf(title):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("STSong-Light", 16)
+    page.drawString(70, 760, title)
+    page.save()
+    return out.getvalue()
+
+
 def _reply(rng, application, clerk, reviewer, reply_type, *, send=True, archive=False):
     details = REPLY_DETAILS.get(reply_type, {"reply_text": "经审查，该信息属于上述情形，依法作出本答复"})
     files = {}
     if reply_type in (ReplyType.DISCLOSED, ReplyType.PARTIALLY_DISCLOSED):
-        files["redacted_file"] = ContentFile(b"%PDF-1.4\n% demo information\n", name="information.pdf")
-        files["information_file"] = ContentFile(b"%PDF-1.4\n% demo original\n", name="original.pdf")
+        # Real PDFs: draft_reply checks and cleans every file it is given.
+        files["redacted_file"] = ContentFile(_pdf("提供的政府信息（演示）"), name="information.pdf")
+        files["information_file"] = ContentFile(_pdf("政府信息原件（演示）"), name="original.pdf")
     day = min(add_working_days(application.receipt_date, rng.randint(3, 15)), application.due_date or timezone.localdate())
     application = workflow.draft_reply(application, by=clerk, reply_type=reply_type, **details, **files)
     _backdate(application, day)

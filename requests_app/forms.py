@@ -8,7 +8,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
-from disclosure.files import AttachmentRefused, check_attachment
+from disclosure.files import AttachmentRefused, accept_upload
 from portal.selectors import disclosure_bodies
 from portal.text import CleanFormField
 
@@ -100,15 +100,10 @@ class ApplicationForm(forms.ModelForm):
         upload = self.cleaned_data.get("supporting_file")
         if not upload:
             return upload
-        if upload.size > MAX_SUPPORTING_FILE:
-            raise forms.ValidationError("补充材料不能超过10MB")
-        data = upload.read()
-        upload.seek(0)
         try:
-            check_attachment(upload.name, data)
+            return accept_upload(upload, max_bytes=MAX_SUPPORTING_FILE).content
         except AttachmentRefused as exc:
             raise forms.ValidationError(str(exc)) from None
-        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from disclosure.files import AttachmentRefused, accept_upload
 from portal.text import clean_text, has_nul
 
 from . import permissions
@@ -252,6 +253,17 @@ def reply_problems(reply_type, fields):
     }
 
 
+def _accepted(upload, field, **options):
+    """The uploaded file checked and cleaned as attachments are (disclosure.files.accept_upload), so an
+    applicant never gets a file that is not what it claims, nor a clerk's name in its properties."""
+    if upload is None:
+        return None
+    try:
+        return accept_upload(upload, **options).content
+    except AttachmentRefused as exc:
+        raise WorkflowError(str(exc), field) from None
+
+
 @transaction.atomic
 def draft_reply(application, *, by, reply_type, reply_text="", where_public="", responsible_body="",
                 information_file=None, redacted_file=None):
@@ -267,6 +279,8 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
     _require(allowed, f"该申请当前状态为“{application.get_state_display()}”，不能拟定此类答复")
     reply_text, where_public = _text(reply_text, "reply_text"), _text(where_public, "where_public")
     responsible_body = _text(responsible_body, "responsible_body")
+    information_file = _accepted(information_file, "information_file")
+    redacted_file = _accepted(redacted_file, "redacted_file")
     fields = {
         "reply_text": reply_text, "where_public": where_public,
         "redacted_file": redacted_file or application.redacted_file,
@@ -293,7 +307,8 @@ def replace_letter(application, *, by, letter):
     application = _locked(application)
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以修改答复告知书")
     _require(application.state == State.REPLY_DRAFTED, "只有待审批的答复可以更换告知书")
-    application.reply_letter = letter
+    _require(letter is not None, "请上传修改后的答复告知书（.docx）", "letter")
+    application.reply_letter = _accepted(letter, "letter", allowed_kinds={"docx"})
     application.save(update_fields=["reply_letter"])
     _record(application, Action.LETTER_REPLACED, from_state=application.state, by=by, note="上传修改后的答复告知书")
     return application

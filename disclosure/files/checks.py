@@ -3,16 +3,16 @@ extension claims."""
 
 import io
 import math
-import zipfile
+from pathlib import Path
+
+from portal.archives import BOUNDED_METHODS, MB, ArchiveRefused, open_archive, read_entries
 
 from .common import ZIP_ERRORS, AttachmentRefused, _Damaged
 from .images import JPEG_START, PNG_SIGNATURE, _jpeg_segments, _png_chunks
 from .ole import _open_ole
 from .pdf import _read_pdf
 
-MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-# Total declared unpacked size of a zip-based file; beyond it the file is a zip bomb, not a document.
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 50 * MB
 
 EXTENSIONS = {".pdf": "pdf", ".ofd": "ofd", ".doc": "doc", ".docx": "docx", ".xls": "xls", ".xlsx": "xlsx",
               ".wps": "wps", ".jpg": "jpg", ".jpeg": "jpg", ".png": "png", ".zip": "zip"}
@@ -27,38 +27,44 @@ PDF_HEADER_WINDOW = 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_LOCAL_HEADER = b"PK\x03\x04"
 ZIP_ENCRYPTED_FLAG = 0x1
-ZIP_READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 # The part each zip-based format cannot exist without.
 REQUIRED_ZIP_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": "OFD.xml"}
 
 
-def check_attachment(name: str, data: bytes) -> str:
+def check_attachment(name: str, data: bytes, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> str:
     """The kind of the attachment ("pdf", "docx", ...), or AttachmentRefused if it must not be published."""
-    name = _base_name(name)
-    extension = _extension(name)
+    name = base_name(name)
+    kind = kind_by_extension(name)
+    if not data:
+        raise AttachmentRefused(f"文件“{name}”是空文件（0 字节），请检查后重新上传。")
+    check_size(name, len(data), max_bytes)
+    CHECKS[kind](name, kind, data)
+    return kind
+
+
+def kind_by_extension(name):
+    """The kind the name's extension claims; AttachmentRefused for an extension not allowed at all."""
+    extension = Path(name).suffix.lower()
     kind = EXTENSIONS.get(extension)
     if kind is None:
         raise AttachmentRefused(_extension_refusal(name, extension))
-    if not data:
-        raise AttachmentRefused(f"文件“{name}”是空文件（0 字节），请检查后重新上传。")
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        size = math.ceil(len(data) * 10 / (1024 * 1024)) / 10
-        raise AttachmentRefused(f"文件“{name}”大小为 {size} MB，超过了 50 MB 的上限。请压缩图片或拆分文件后再上传。")
-    CHECKS[kind](name, kind, data)
     return kind
+
+
+def check_size(name, size, max_bytes):
+    if size > max_bytes:
+        shown = math.ceil(size * 10 / MB) / 10
+        raise AttachmentRefused(
+            f"文件“{name}”大小为 {shown} MB，超过了 {max_bytes // MB} MB 的上限。请压缩图片或拆分文件后再上传。"
+        )
 
 
 # ---------------------------------------------------------------- names and messages
 
 
-def _base_name(name):
+def base_name(name):
     # Old browsers send the whole client path ("C:\fakepath\通知.pdf").
     return str(name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-
-
-def _extension(name):
-    stem, dot, suffix = name.rpartition(".")
-    return f".{suffix.lower()}" if dot and stem else ""
 
 
 def _extension_refusal(name, extension):
@@ -125,8 +131,10 @@ def _ole_looks_like(data):
 
 def _zip_looks_like(data):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_archive(data) as archive:
             names = set(archive.namelist())
+    except ArchiveRefused:
+        return "ZIP 压缩包"
     except ZIP_ERRORS:
         return "损坏的 ZIP 压缩包"
     if "word/document.xml" in names:
@@ -146,7 +154,10 @@ def _zip_looks_like(data):
 def _check_pdf(name, kind, data):
     if data.find(b"%PDF-", 0, PDF_HEADER_WINDOW + 5) < 0:
         raise _not_what_it_claims(name, kind, data)
-    reader = _read_pdf(data)
+    try:
+        reader = _read_pdf(data)
+    except AttachmentRefused as exc:
+        raise AttachmentRefused(f"PDF 文件“{name}”{exc}") from None
     if reader is None:
         raise _damaged(name, kind)
     if reader.is_encrypted:
@@ -163,14 +174,14 @@ def _check_zip(name, kind, data):
     if not data.startswith(ZIP_LOCAL_HEADER):
         raise _not_what_it_claims(name, kind, data)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_archive(data) as archive:
             infos = archive.infolist()
             if any(info.flag_bits & ZIP_ENCRYPTED_FLAG for info in infos):
                 raise AttachmentRefused(f"文件“{name}”设置了密码，公众无法打开。请去除密码后重新上传。")
-            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-                raise AttachmentRefused(f"文件“{name}”解压后超过 1 GB，无法处理。请拆分后再上传。")
             _verify_zip_entries(archive, infos, kind)
             names = set(archive.namelist())
+    except ArchiveRefused as exc:
+        raise AttachmentRefused(f"文件“{name}”{exc}") from None
     except ZIP_ERRORS:
         raise _damaged(name, kind) from None
     required = REQUIRED_ZIP_PART.get(kind)
@@ -179,15 +190,12 @@ def _check_zip(name, kind, data):
 
 
 def _verify_zip_entries(archive, infos, kind):
-    for info in infos:
-        if info.compress_type not in ZIP_READABLE_METHODS:
-            if kind == "zip":
-                continue  # e.g. Deflate64 from Windows Explorer: a valid archive Python cannot unpack
-            raise zipfile.BadZipFile(f"unsupported compression in {info.filename}")
-        with archive.open(info) as entry:
-            # zipfile compares the CRC-32 once an entry has been read to its end.
-            while entry.read(1024 * 1024):
-                pass
+    # Reading every entry to its end makes zipfile compare its CRC-32. A .zip attachment may hold parts
+    # packed with Deflate64 (Windows Explorer), bzip2 or LZMA: valid, published unchanged, not unpacked here.
+    if kind == "zip":
+        infos = [info for info in infos if info.compress_type in BOUNDED_METHODS]
+    for _ in read_entries(archive, infos):
+        pass
 
 
 def _check_ole(name, kind, data):

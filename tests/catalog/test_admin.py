@@ -107,7 +107,7 @@ def test_admin_import_refuses_a_file_that_is_not_excel(client, domain, gongan, g
         {"organisation": gongan.pk, "domain": domain.pk, "file": SimpleUploadedFile("目录.xlsx", b"just text")},
     )
     assert response.status_code == 400
-    assert "文件不是有效的Excel文件" in response.content.decode()
+    assert "文件已损坏或不是有效的Excel文件" in response.content.decode()
 
 
 def test_admin_import_creates_a_draft(client, domain, gongan, gongan_clerk):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.excel import ExcelRefused, parse_catalogue
+from catalog.excel import ExcelRefused, check_upload_size, parse_catalogue
 from catalog.models import Domain
 from catalog.workflow import WorkflowError, import_items
 from portal.models import Organisation
@@ -42,9 +42,8 @@ class Command(BaseCommand):
         )
         if actor is None:
             raise CommandError("找不到操作人：请用 --user 指定一个用户名，或先创建超级用户")
-        if path.stat().st_size > 10 * 1024 * 1024:
-            raise CommandError("文件超过10MB，拒绝导入")
         try:
+            check_upload_size(path.stat().st_size)  # before reading it into memory
             parsed = parse_catalogue(path.read_bytes(), domain=dom)
         except ExcelRefused as exc:
             raise CommandError(str(exc)) from None
