@@ -158,3 +158,18 @@ def make_application(organisation, clerk=None, **fields):
 
     application = Application(**application_fields(organisation, **fields))
     return workflow.receive(application, by=clerk)
+
+
+def pdf_bytes(text=None):
+    """A real one-page PDF (the upload checks refuse fake ones); `text`, if given, as its subject."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if text:
+        writer.add_metadata({"/Subject": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

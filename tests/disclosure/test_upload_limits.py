@@ -151,7 +151,7 @@ def test_the_admin_refuses_a_zip_bomb_attachment_and_saves_nothing(client, gonga
     client.force_login(gongan_clerk)
     data = form_data(gongan, **{"attachments-0-file": SimpleUploadedFile("附件.docx", zip_bomb_docx())})
     response = client.post("/admin/disclosure/document/add/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "解压后超过 100 MB" in response.content.decode()
     assert not Document.objects.exists() and not Attachment.objects.exists()
 

@@ -4,7 +4,6 @@ resubmits; the reviewer publishes. Nobody here is a superuser.
 
 Set E2E_SCREENSHOTS to a folder to keep screenshots of the pages at 1280 and 360 px."""
 
-import io
 import os
 from pathlib import Path
 
@@ -14,19 +13,9 @@ from django.core.files.base import ContentFile
 from disclosure.models import Attachment, Document
 from disclosure.workflow import submit
 from tests.e2e.conftest import login
-from tests.factories import make_document, make_topic
+from tests.factories import make_document, make_topic, pdf_bytes
 
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
-
-
-def pdf_bytes():
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def shoot(page, name):

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from portal.models import Organisation, Staff
 from requests_app import workflow
 from requests_app.models import Application, ReplyType
-from tests.factories import make_application, make_organisation, make_staff
+from tests.factories import make_application, make_organisation, make_staff, pdf_bytes
 from tests.requests_app.test_permissions import a_docx
 
 D = datetime.date
@@ -212,11 +212,11 @@ def test_reviewer_and_county_office_see_and_download_the_applications_files(
     client, gongan, gongan_clerk, gongan_reviewer, county_reviewer, jiaoyu_clerk
 ):
     application = make_application(
-        gongan, gongan_clerk, supporting_file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n% supporting\n"),
+        gongan, gongan_clerk, supporting_file=SimpleUploadedFile("证明.pdf", pdf_bytes()),
     )
     workflow.draft_reply(
         application, by=gongan_clerk, reply_type=ReplyType.PARTIALLY_DISCLOSED, reply_text="涉及个人隐私部分已区分处理",
-        redacted_file=SimpleUploadedFile("提供.pdf", b"%PDF-1.4\n% redacted\n"),
+        redacted_file=SimpleUploadedFile("提供.pdf", pdf_bytes()),
     )
     names = ("supporting_file", "reply_letter", "redacted_file")
     for user in (gongan_reviewer, county_reviewer):

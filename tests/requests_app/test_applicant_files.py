@@ -7,6 +7,7 @@ import io
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from requests_app import workflow
 from requests_app.models import Application, ApplicationEvent
@@ -46,7 +47,8 @@ def test_redacted_docx_reaches_the_applicant_without_its_author(client, applicat
     client.force_login(gongan_reviewer)
     client.post(step_url(application, "approve_reply"), {"note": "同意"})
     client.force_login(gongan_clerk)
-    client.post(step_url(application, "send_reply"), {"on": "2026-10-20"})
+    sent = client.post(step_url(application, "send_reply"), {"sent_on": timezone.localdate().isoformat()})
+    assert sent.status_code == 302, sent.content.decode()[-3000:]
     application.refresh_from_db()
     assert application.state == Application.State.REPLIED
 
