@@ -22,7 +22,7 @@ from portal.models import Organisation
 from portal.permissions import clerk_organisations, is_county_office
 
 from . import permissions, workflow
-from .files import AttachmentRefused, accept_upload
+from .files import MAX_ATTACHMENT_BYTES, AttachmentRefused, accept_upload
 from .forms import (
     AssessmentForm, CatalogueItemChoiceField, GazetteIssueForm, PublishForm, ReturnForm, SubmitForm, ValidityForm,
     WithdrawForm, catalogue_item_label,
@@ -75,7 +75,9 @@ class AttachmentInline(admin.TabularInline):
     extra = 1
     fields = ("file", "download", "kind", "size", "position")
     readonly_fields = ("download", "kind", "size")
-    verbose_name_plural = "附件（PDF、OFD、DOC/DOCX、XLS/XLSX、WPS、JPG/PNG、ZIP，每个不超过50MB；作者等文档属性在保存时清除）"
+    verbose_name_plural = (
+        f"附件（PDF、OFD、DOC/DOCX、XLS/XLSX、WPS、JPG/PNG、ZIP，每个不超过{MAX_ATTACHMENT_BYTES // 2**20}MB；作者等文档属性在保存时清除）"
+    )
 
     def has_view_permission(self, request, obj=None):
         # Everyone who may see the document reads its attachments (model permissions are not used here).

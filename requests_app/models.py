@@ -4,6 +4,7 @@ statutory calendar that their deadlines are counted on."""
 import re
 import secrets
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -113,7 +114,7 @@ def new_query_code():
 
 
 def supporting_file_path(instance, filename):
-    return f"applications/{instance.receipt_date:%Y}/{uuid.uuid4().hex}{filename[filename.rfind('.'):].lower()}"
+    return f"applications/{instance.receipt_date:%Y}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 reply_file_path = supporting_file_path

@@ -3,6 +3,7 @@
 import logging
 import smtplib
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -150,6 +151,6 @@ def status_file(request, which):
     file = {"letter": application.reply_letter, "information": application.redacted_file}.get(which)
     if not file:
         raise Http404
-    name = f"{application.tracking_number}{'答复告知书' if which == 'letter' else '提供的信息'}{file.name[file.name.rfind('.'):]}"
+    name = f"{application.tracking_number}{'答复告知书' if which == 'letter' else '提供的信息'}{Path(file.name).suffix}"
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
