@@ -212,7 +212,8 @@ SITE_GOV_CODE = os.getenv("SITE_GOV_CODE", "0000000000")
 REMEDY_RECONSIDERATION_BODY = os.getenv("REMEDY_RECONSIDERATION_BODY", "青禾县人民政府")
 REMEDY_COURT = os.getenv("REMEDY_COURT", "青禾县人民法院")
 try:
-    ONLINE_RECEIPT_NEXT_WORKING_DAY = envbool("ONLINE_RECEIPT_NEXT_WORKING_DAY", "true")
+    ONLINE_RECEIPT_NEXT_WORKING_DAY = envbool("ONLINE_RECEIPT_NEXT_WORKING_DAY", "true")  # online, fax and e-mail
+    SUPPLEMENT_PERIOD_DAYS = envint("SUPPLEMENT_PERIOD_DAYS", "15")  # 补正期限 where an organisation sets none
     APPLICATION_RATE_LIMIT = envint("APPLICATION_RATE_LIMIT", "5")  # online applications per address per hour
 except ImproperlyConfigured as exc:
     raise SystemExit(f"配置错误：{exc}") from None

@@ -209,6 +209,8 @@ class Application(models.Model):
     third_party_sent_on = models.DateField("征求第三方意见日", null=True, blank=True, editable=False)
     third_party_paused_days = models.PositiveIntegerField("第三方意见不计时工作日", default=0, editable=False)
     extension_days = models.PositiveIntegerField("延期工作日", default=0, editable=False)
+    supplement_due = models.DateField("补正期限", null=True, blank=True, editable=False,
+                                      help_text="告知补正时给申请人的期限；逾期不补正的，才可按“逾期不补正”处理")
     due_date = models.DateField("答复期限", null=True, blank=True, editable=False)
     due_date_is_provisional = models.BooleanField("期限依据暂定假日", default=False, editable=False)
 
@@ -366,6 +368,10 @@ class ReplySettings(models.Model):
         "行政复议机关", max_length=100, help_text="例如：青禾县人民政府（县政府部门）；青禾市人民政府（县人民政府）"
     )
     court = CleanCharField("行政诉讼管辖法院", max_length=100, help_text="例如：青禾县人民法院")
+    supplement_period_days = models.PositiveSmallIntegerField(
+        "补正期限（工作日）", null=True, blank=True,
+        help_text="告知补正时给申请人的合理期限（条例第三十条）；不填则用全县设置（默认15个工作日）",
+    )
 
     class Meta:
         verbose_name = "答复救济途径设置"

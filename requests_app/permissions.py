@@ -1,6 +1,8 @@
 """Who sees an application (and the applicant's personal data), who may take each step, and which
 steps a user may take on an application now."""
 
+from django.utils import timezone
+
 from portal.models import Staff
 from portal.permissions import has_role_in, is_county_office, staff_of
 
@@ -106,4 +108,9 @@ def available_steps(user, application):
         steps.remove("extend")  # 条例第三十三条: once
     if "request_supplement" in steps and application.events.filter(action=Action.SUPPLEMENT_REQUESTED).exists():
         steps.remove("request_supplement")  # 条例第三十条: one notice
+    today = timezone.localdate()
+    if "extend" in steps and (application.due_date is None or today > application.due_date):
+        steps.remove("extend")  # 条例第三十三条: within the answer period only
+    if "draft_no_supplement_reply" in steps and not (application.supplement_due and today > application.supplement_due):
+        steps.remove("draft_no_supplement_reply")  # 条例第三十条: only once the 补正期限 has passed
     return steps

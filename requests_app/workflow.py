@@ -44,14 +44,28 @@ class WorkflowError(Exception):
         self.field = field
 
 
+# 条例第三十一条第（三）项: applications over the internet and by fax (e-mail is an internet channel)
+# count from the day both sides confirm them; one rule for the three.
+CONFIRMED_CHANNELS = (Application.Channel.ONLINE, Application.Channel.FAX, Application.Channel.EMAIL)
+
+
 def receipt_date_for(channel, arrived_on):
     """条例第三十一条: the day the application counts as received, from how it came and when it arrived
     (in person: that day; registered post: the day signed for; ordinary mail: the day the office got it;
-    online, fax, e-mail: the day both sides confirmed it). An online application sent on a day off
-    counts from the next working day when ONLINE_RECEIPT_NEXT_WORKING_DAY is on."""
-    if channel == Application.Channel.ONLINE and settings.ONLINE_RECEIPT_NEXT_WORKING_DAY and not is_working_day(arrived_on):
+    online, fax, e-mail: the day both sides confirmed it; for online applications the receipt we send
+    is the confirmation). A confirmation on a day off counts from the next working day when
+    ONLINE_RECEIPT_NEXT_WORKING_DAY is on, for all three alike."""
+    if channel in CONFIRMED_CHANNELS and settings.ONLINE_RECEIPT_NEXT_WORKING_DAY and not is_working_day(arrived_on):
         return add_working_days(arrived_on, 1)
     return arrived_on
+
+
+def supplement_period_days(organisation):
+    """The working days an applicant is given to supplement (条例第三十条 合理的补正期限)."""
+    reply_settings = getattr(organisation, "reply_settings", None)
+    if reply_settings is not None and reply_settings.supplement_period_days:
+        return reply_settings.supplement_period_days
+    return settings.SUPPLEMENT_PERIOD_DAYS
 
 
 def compute_due_date(application, overrides=None):
@@ -177,7 +191,10 @@ def request_supplement(application, *, by, note, on=None):
         on <= add_working_days(application.receipt_date, SUPPLEMENT_NOTICE_DAYS),
         "告知补正应当在收到申请之日起7个工作日内一次性作出，已超过期限", "on",
     )
-    _require(note, "请写明需要补正的事项和合理的补正期限", "note")
+    _require(note, "请写明需要补正的事项", "note")
+    days = supplement_period_days(application.organisation)
+    application.supplement_due = add_working_days(on, days)
+    note = f"{note}\n补正期限：{application.supplement_due:%Y年%-m月%-d日}前（{days}个工作日）"
     return _move(application, State.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_REQUESTED, by=by, on=on, note=note)
 
 
@@ -238,6 +255,13 @@ def extend(application, *, by, days, note):
     note = _text(note, "note")
     _require(permissions.can_extend(by, application), "延长答复期限须经政府信息公开工作机构负责人（审核员）同意")
     _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能延期")
+    # 条例第三十三条: an extension is decided within the answer period, not to rescue an overdue one.
+    today = timezone.localdate()
+    _require(
+        application.due_date is not None and today <= application.due_date,
+        f"答复期限已于{application.due_date:%Y年%-m月%-d日}届满，不能再延长；延长答复期限须在期限届满前决定并告知申请人"
+        if application.due_date else "该申请当前不在计时中，不能延期", "days",
+    )
     _require(application.extension_days == 0, "答复期限只能延长一次")
     _require(1 <= days <= MAX_EXTENSION_DAYS, "延长的期限最长不得超过20个工作日", "days")
     _require(note, "请写明延期理由", "note")
@@ -251,6 +275,32 @@ def reply_problems(reply_type, fields):
         field: message for field, message in REPLY_REQUIREMENTS.get(ReplyType(reply_type), {}).items()
         if not fields.get(field)
     }
+
+
+def supplement_overdue(application, today=None):
+    """条例第三十条: the applicant let the 补正期限 pass without supplementing."""
+    today = today or timezone.localdate()
+    return (
+        application.state == State.SUPPLEMENT_REQUESTED
+        and application.supplement_due is not None
+        and today > application.supplement_due
+    )
+
+
+def _require_supplement_facts(application, reply_type):
+    """The two replies that rest on a supplement need it to have happened (条例第三十条)."""
+    if reply_type == ReplyType.OTHER_NO_SUPPLEMENT:
+        _require(
+            supplement_overdue(application),
+            f"补正期限（{application.supplement_due:%Y年%-m月%-d日}）尚未届满，不能按“逾期不补正”处理"
+            if application.supplement_due else "未告知补正并给出补正期限的申请，不能按“逾期不补正”处理",
+            "reply_type",
+        )
+    if reply_type == ReplyType.UNAVAILABLE_UNCLEAR:
+        _require(
+            application.events.filter(action=Action.SUPPLEMENT_RECEIVED).exists(),
+            "申请人尚未补正，不能答复“补正后申请内容仍不明确”：请先告知补正", "reply_type",
+        )
 
 
 def _accepted(upload, field, **options):
@@ -277,6 +327,7 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
         application.state == State.SUPPLEMENT_REQUESTED and reply_type == ReplyType.OTHER_NO_SUPPLEMENT
     )
     _require(allowed, f"该申请当前状态为“{application.get_state_display()}”，不能拟定此类答复")
+    _require_supplement_facts(application, reply_type)
     reply_text, where_public = _text(reply_text, "reply_text"), _text(where_public, "where_public")
     responsible_body = _text(responsible_body, "responsible_body")
     information_file = _accepted(information_file, "information_file")

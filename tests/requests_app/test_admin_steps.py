@@ -166,6 +166,7 @@ def test_a_step_of_another_role_is_403(client, application, gongan_reviewer, gon
     assert snapshot(application) == before
 
 
+@time_machine.travel(OCT_12)
 def test_the_page_shows_only_the_steps_this_user_may_take_now(client, application, gongan_clerk, gongan_reviewer, county_reviewer):
     client.force_login(gongan_clerk)
     page = client.get(change_url(application)).content.decode()
@@ -264,11 +265,19 @@ def test_every_step_through_its_admin_form_on_2026_10_12(client, gongan, gongan_
     ]
 
 
-@time_machine.travel(OCT_12)
-def test_no_supplement_reply_through_its_admin_form_on_2026_10_12(client, application, gongan_clerk):
-    workflow.request_supplement(application, by=gongan_clerk, note="请写明年份", on=D(2026, 9, 30))
-    client.force_login(gongan_clerk)
-    response = client.post(step_url(application, "draft_no_supplement_reply"), {"reply_text": "申请人逾期未补正"})
+def test_no_supplement_reply_only_once_the_supplement_period_passed_2026_10_12_and_11_02(client, application, gongan_clerk):
+    with time_machine.travel(OCT_12):
+        workflow.request_supplement(application, by=gongan_clerk, note="请写明年份", on=D(2026, 9, 30))
+        application.refresh_from_db()
+        assert application.supplement_due == D(2026, 10, 27)  # 15 working days after the notice: 国庆 left out, 10-10 worked
+        client.force_login(gongan_clerk)
+        assert step_url(application, "draft_no_supplement_reply") not in client.get(change_url(application)).content.decode()
+        early = client.post(step_url(application, "draft_no_supplement_reply"), {"reply_text": "申请人逾期未补正"})
+        assert early.status_code == 400 and "补正期限（2026年10月27日）尚未届满" in early.content.decode()
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=TZ)):
+        client.force_login(gongan_clerk)
+        assert step_url(application, "draft_no_supplement_reply") in client.get(change_url(application)).content.decode()
+        response = client.post(step_url(application, "draft_no_supplement_reply"), {"reply_text": "申请人逾期未补正"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == "reply_drafted" and application.reply_type == ReplyType.OTHER_NO_SUPPLEMENT

@@ -22,7 +22,8 @@ EXPECTED = {
         "gongan_clerk": ["request_supplement", "consult_third_party", "draft_reply", "withdraw"],
         "gongan_reviewer": ["extend"],
     },
-    "supplement_requested": {"gongan_clerk": ["record_supplement", "draft_no_supplement_reply", "withdraw"]},
+    # 逾期不补正 is offered only after the 补正期限 (2026-10-27 here) has passed.
+    "supplement_requested": {"gongan_clerk": ["record_supplement", "withdraw"]},
     "third_party": {"gongan_clerk": ["record_third_party_answer", "withdraw"], "gongan_reviewer": ["extend"]},
     # 县公安局 has its own reviewer, so the county office does not approve its replies.
     "reply_drafted": {"gongan_clerk": ["replace_letter", "withdraw"], "gongan_reviewer": ["approve_reply", "return_reply"]},

@@ -128,7 +128,8 @@ def test_nul_in_a_step_note_is_refused_with_a_page_not_a_500(client, application
     assert application.state == "registered" and application.events.count() == events
 
 
-def test_word_line_break_in_a_step_note_is_stored_as_a_newline(client, application, gongan_reviewer):
+@time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
+def test_word_line_break_in_a_step_note_is_stored_as_a_newline_on_2026_10_12(client, application, gongan_reviewer):
     client.force_login(gongan_reviewer)
     response = client.post(f"/admin/requests_app/application/{application.pk}/step/extend/", {
         "days": "10", "note": "需要调取\x0b历史档案\x1b",

@@ -20,7 +20,9 @@ State = Application.State
         ("in_person", D(2026, 9, 28), D(2026, 9, 28)),       # the day it was handed in
         ("registered_post", D(2026, 10, 9), D(2026, 10, 9)),  # the day it was signed for
         ("post", D(2026, 10, 12), D(2026, 10, 12)),           # the day the office got it
-        ("fax", D(2026, 10, 3), D(2026, 10, 3)),              # the day both sides confirmed it
+        ("fax", D(2026, 10, 12), D(2026, 10, 12)),            # the day both sides confirmed it
+        ("fax", D(2026, 10, 3), D(2026, 10, 8)),              # 第三十一条 treats fax as online: confirmed on a day off
+        ("email", D(2026, 10, 3), D(2026, 10, 8)),            # e-mail is an internet channel
         ("online", D(2026, 9, 28), D(2026, 9, 28)),
         ("online", D(2026, 10, 3), D(2026, 10, 8)),           # 国庆 2026: next working day
         ("online", D(2026, 10, 10), D(2026, 10, 10)),         # a 调休 Saturday is a working day
@@ -84,7 +86,8 @@ def test_third_party_pause_is_at_most_15_working_days_answered_2026_12_31(applic
     assert application.third_party_paused_days == 15
 
 
-def test_one_extension_of_at_most_20_days_by_the_reviewer(application, gongan_clerk, gongan_reviewer):
+@time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=TZ))
+def test_one_extension_of_at_most_20_days_by_the_reviewer_on_2026_10_12(application, gongan_clerk, gongan_reviewer):
     with pytest.raises(WorkflowError, match="负责人"):
         workflow.extend(application, by=gongan_clerk, days=20, note="需协调")
     with pytest.raises(WorkflowError, match="20个工作日"):
@@ -94,6 +97,38 @@ def test_one_extension_of_at_most_20_days_by_the_reviewer(application, gongan_cl
     assert application.events.get(action="extended").is_public
     with pytest.raises(WorkflowError, match="只能延长一次"):
         workflow.extend(application, by=gongan_reviewer, days=5, note="再延")
+
+
+def test_extension_is_refused_once_the_due_date_has_passed_2026_10_30_and_11_02(application, gongan_reviewer):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=TZ)):
+        with pytest.raises(WorkflowError, match="答复期限已于2026年10月30日届满，不能再延长"):
+            workflow.extend(application, by=gongan_reviewer, days=10, note="需协调")
+    application.refresh_from_db()
+    assert application.extension_days == 0 and application.due_date == D(2026, 10, 30)
+    assert not application.events.filter(action="extended").exists()
+    with time_machine.travel(datetime.datetime(2026, 10, 30, 17, 0, tzinfo=TZ)):  # the last day still counts
+        assert workflow.extend(application, by=gongan_reviewer, days=10, note="需协调").due_date == D(2026, 11, 13)
+
+
+def test_supplement_notice_carries_its_period_and_unclear_needs_a_supplement_on_2026_10_12(
+    application, gongan_clerk, settings
+):
+    from requests_app.models import ReplySettings
+
+    ReplySettings.objects.create(organisation=application.organisation, reconsideration_body="青禾县人民政府",
+                                 court="青禾县人民法院", supplement_period_days=10)
+    with time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=TZ)):
+        with pytest.raises(WorkflowError, match="申请人尚未补正"):
+            workflow.draft_reply(application, by=gongan_clerk, reply_type="unavailable_unclear", reply_text="仍不明确")
+        application = workflow.request_supplement(application, by=gongan_clerk, note="请写明年份", on=D(2026, 10, 12))
+        assert application.supplement_due == D(2026, 10, 26)  # the organisation's 10 working days
+        assert "补正期限：2026年10月26日前（10个工作日）" in application.events.latest("pk").note
+        with pytest.raises(WorkflowError, match="尚未届满"):
+            workflow.draft_reply(application, by=gongan_clerk, reply_type="other_no_supplement", reply_text="逾期")
+        application = workflow.record_supplement(application, by=gongan_clerk, received_on=D(2026, 10, 12))
+        application = workflow.draft_reply(application, by=gongan_clerk, reply_type="unavailable_unclear",
+                                           reply_text="补正后仍无法确定所需信息")
+    assert application.state == "reply_drafted"
 
 
 def test_full_reply_path(application, gongan_clerk, gongan_reviewer):
