@@ -4,8 +4,9 @@
 its second paragraph leaves out the time spent consulting a third party (第三十二条) or another
 agency (第三十四条). Whether a date is a working day is decided, in this order:
 
-1. a CalendarDay row, because staff enter the State Council's annual 放假调休 notice as rows as soon
-   as it is published, before any library release carries it;
+1. a CalendarDay row, because the county office enters the State Council's annual 放假调休 notice
+   as rows as soon as it is published, before any library release carries it (pasted into the
+   admin, read by holiday_notice.parse_notice);
 2. chinesecalendar, for the years it has data for (2004–2026 in version 1.11.0);
 3. otherwise a provisional (暂定) rule: Monday to Friday, less the statutory holidays of
    《全国年节及纪念日放假办法》 (2024 revision, 第二条) and their 补假 (第六条, see provisional_rest_days).

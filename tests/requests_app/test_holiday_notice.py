@@ -154,10 +154,13 @@ def test_a_clerk_may_not_open_or_post_the_import_page(client, gongan_clerk):
     assert not CalendarDay.objects.exists()
 
 
-def test_pasted_notice_is_shown_for_confirmation_and_nothing_is_saved_yet(client, county_reviewer):
+def test_pasted_notice_is_shown_for_confirmation_and_nothing_is_saved_yet(
+    client, county_reviewer, django_assert_max_num_queries
+):
     client.force_login(county_reviewer)
     assert client.get(URL).status_code == 200
-    page = client.post(URL, {"text": notice_text(2026)})
+    with django_assert_max_num_queries(7):  # session, user, staff roles, the existing rows in one query
+        page = client.post(URL, {"text": notice_text(2026)})
     assert page.status_code == 200
     html = page.content.decode()
     assert "核对节假日安排" in html and "确认保存" in html
