@@ -4,13 +4,15 @@
 its second paragraph leaves out the time spent consulting a third party (第三十二条) or another
 agency (第三十四条). Whether a date is a working day is decided, in this order:
 
-1. a CalendarDay row, because staff enter the State Council's annual 放假调休 notice as rows as soon
-   as it is published, before any library release carries it;
+1. a CalendarDay row, because the county office enters the State Council's annual 放假调休 notice
+   as rows as soon as it is published, before any library release carries it (pasted into the
+   admin, read by holiday_notice.parse_notice);
 2. chinesecalendar, for the years it has data for (2004–2026 in version 1.11.0);
 3. otherwise a provisional (暂定) rule: Monday to Friday, less the statutory holidays of
-   《全国年节及纪念日放假办法》 (2024 revision, 第二条). The rule cannot know the 调休 workdays or the
-   补假 that the State Council will announce, so every answer that rests on it is flagged and a due
-   date computed from it is shown as 暂定.
+   《全国年节及纪念日放假办法》 (2024 revision, 第二条) and their 补假 (第六条, see provisional_rest_days).
+   The rule cannot know the 调休 workdays or the longer 春节 and 国庆 breaks that the State Council
+   will announce (第七条), so every answer that rests on it is flagged and a due date computed from it
+   is shown as 暂定.
 
 All functions take plain dates. A receipt time must be turned into a local date by the caller
 (timezone.localdate), because the day an application was received is a date in China time.
@@ -90,10 +92,38 @@ def _statutory_holidays(year):
 def statutory_holidays(year: int) -> dict[date, str]:
     """The statutory holidays of 《全国年节及纪念日放假办法》 (2024) in a year, as date → name.
 
-    Only the holidays themselves: no 调休 workdays and no 补假 (第六条), which only the State
-    Council's annual notice fixes.
+    Only the holidays themselves: no 补假 (provisional_rest_days adds it) and no 调休 workdays,
+    which only the State Council's annual notice fixes.
     """
     return dict(_statutory_holidays(year))
+
+
+@lru_cache(maxsize=256)
+def _provisional_rest_days(year):
+    holidays = _statutory_holidays(year)
+    rest_days = dict(holidays)
+    # 第六条: 全体公民放假的假日，如果适逢周六、周日，应当在工作日补假. Each holiday date that falls on a
+    # Saturday or Sunday gives one 补假 day: the first Monday-to-Friday after it that is neither a
+    # holiday nor already someone's 补假, taken in date order (so 春节 2027, 除夕 Friday to 初三 Monday,
+    # is made up on Tuesday and Wednesday 9 and 10 February). A date that carries two holidays (中秋节
+    # on 1 October) is one date and gives at most one 补假: the 办法 makes up weekend days only.
+    # Not guessed: the 调休 workdays and the longer 春节 and 国庆 breaks the State Council arranges
+    # under 第七条; they come with the annual notice as CalendarDay rows.
+    for day in sorted(holidays):
+        if day.weekday() < 5:
+            continue
+        make_up = day + timedelta(days=1)
+        while make_up.weekday() >= 5 or make_up in rest_days:
+            make_up = make_up + timedelta(days=1)
+        rest_days[make_up] = holidays[day] + "补假"
+    return rest_days
+
+
+def provisional_rest_days(year: int) -> dict[date, str]:
+    """The days off the provisional rule gives a year, as date → name: the statutory holidays of
+    第二条 and, for each of them that falls on a Saturday or Sunday, a 补假 day under 第六条 on the
+    next Monday-to-Friday that is not already off (named e.g. "劳动节补假")."""
+    return dict(_provisional_rest_days(year))
 
 
 def _answer(day, overrides):
@@ -105,7 +135,7 @@ def _answer(day, overrides):
     except NotImplementedError:
         # chinesecalendar raises NotImplementedError for a year it has no State Council data for.
         pass
-    if day in _statutory_holidays(day.year):
+    if day in _provisional_rest_days(day.year):
         return False, True
     return day.weekday() < 5, True
 

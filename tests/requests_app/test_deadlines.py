@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
+import time_machine
 
 from requests_app.deadlines import (
     add_working_days,
@@ -13,10 +14,13 @@ from requests_app.deadlines import (
     calendar_overrides,
     is_provisional,
     is_working_day,
+    provisional_rest_days,
     statutory_holidays,
     working_days_between,
 )
 from requests_app.models import CalendarDay
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def days_from(first, last):
@@ -160,17 +164,55 @@ def test_2027_chuxi_2027_02_05_to_chuyi_san_2027_02_08_are_provisional_holidays(
     for day in days_from(date(2027, 2, 5), date(2027, 2, 8)):
         assert not is_working_day(day), day
         assert is_provisional(day), day
-    # 正月初四: no holiday under the rule; any 补假 for the weekend comes only with the annual notice.
-    assert is_working_day(date(2027, 2, 9))
-    assert is_provisional(date(2027, 2, 9))
 
 
-def test_2027_guoqing_2027_10_01_to_10_03_are_provisional_holidays(db):
-    for day in days_from(date(2027, 10, 1), date(2027, 10, 3)):
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+def test_buja_chunjie_2027_saturday_and_sunday_are_made_up_on_2027_02_09_and_02_10_seen_2026_12_01(db):
+    # 第六条: 初一 Saturday 6 Feb and 初二 Sunday 7 Feb; 初三 Monday 8 Feb is itself a holiday, so the
+    # 补假 days are the next two weekdays after it.
+    for day in (date(2027, 2, 9), date(2027, 2, 10)):
         assert not is_working_day(day), day
         assert is_provisional(day), day
-    assert is_working_day(date(2027, 10, 4))
+    assert is_working_day(date(2027, 2, 11))
+    assert is_provisional(date(2027, 2, 11))
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+def test_buja_guoqing_2027_saturday_and_sunday_are_made_up_on_2027_10_04_and_10_05_seen_2026_12_01(db):
+    for day in days_from(date(2027, 10, 1), date(2027, 10, 5)):
+        assert not is_working_day(day), day
+        assert is_provisional(day), day
     assert is_working_day(date(2027, 9, 30))
+    assert is_working_day(date(2027, 10, 6))
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+def test_buja_laodong_2027_on_saturday_and_sunday_is_made_up_on_2027_05_03_and_05_04_seen_2026_12_01(db):
+    assert is_working_day(date(2027, 4, 30))
+    for day in days_from(date(2027, 5, 1), date(2027, 5, 4)):
+        assert not is_working_day(day), day
+    assert is_working_day(date(2027, 5, 5))
+    # Received Friday 2027-04-30: 5–7 May (3), 10–28 May (18), 31 May–1 Jun (20).
+    assert add_working_days_with_flag(date(2027, 4, 30), 20) == (date(2027, 6, 1), True)
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+def test_buja_none_for_2027_holidays_on_weekdays_yuandan_qingming_duanwu_zhongqiu_seen_2026_12_01(db):
+    # 元旦 Friday, 清明 Monday 5 Apr, 端午 Wednesday 9 Jun, 中秋 Wednesday 15 Sep: nothing to make up.
+    for day in (date(2027, 1, 4), date(2027, 4, 6), date(2027, 6, 10), date(2027, 9, 16)):
+        assert is_working_day(day), day
+    assert [name for name in provisional_rest_days(2027).values() if name.endswith("补假")] == [
+        "春节补假", "春节补假", "劳动节补假", "劳动节补假", "国庆节补假", "国庆节补假",
+    ]
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+def test_buja_sunday_holiday_is_made_up_on_monday_qingming_2032_04_04_seen_2026_12_01(db):
+    # 清明 2032 is Sunday 4 April, made up on Monday 5 April.
+    assert date(2032, 4, 4) in statutory_holidays(2032)
+    assert provisional_rest_days(2032)[date(2032, 4, 5)] == "清明节补假"
+    assert not is_working_day(date(2032, 4, 5))
+    assert is_working_day(date(2032, 4, 6))
 
 
 def test_2027_weekends_are_provisional_rest_days(db):
@@ -179,13 +221,16 @@ def test_2027_weekends_are_provisional_rest_days(db):
     assert is_working_day(date(2027, 3, 8))
 
 
-def test_received_2027_09_27_due_2027_10_26_across_guoqing_is_flagged_provisional(db):
-    assert add_working_days_with_flag(date(2027, 9, 27), 20) == (date(2027, 10, 26), True)
+@time_machine.travel(datetime.datetime(2027, 9, 27, 9, 0, tzinfo=TZ))
+def test_buja_moves_due_date_received_2027_09_27_from_10_26_to_10_28_and_it_is_provisional(db):
+    # 28–30 Sep (3); 1–3 Oct 国庆, 4–5 Oct 补假; 6–8 Oct (6), 11–22 Oct (16), 25–28 Oct (20).
+    assert add_working_days_with_flag(date(2027, 9, 27), 20) == (date(2027, 10, 28), True)
 
 
-def test_received_2027_01_29_due_2027_03_02_across_chunjie_is_flagged_provisional(db):
-    # 1-4 Feb (4), 9-12 Feb (8), 15-26 Feb (18), 1-2 Mar (20): 除夕 Friday 5 Feb and 初三 Monday 8 Feb skipped.
-    assert add_working_days_with_flag(date(2027, 1, 29), 20) == (date(2027, 3, 2), True)
+@time_machine.travel(datetime.datetime(2027, 1, 29, 9, 0, tzinfo=TZ))
+def test_buja_moves_due_date_received_2027_01_29_from_03_02_to_03_04_and_it_is_provisional(db):
+    # 1-4 Feb (4); 除夕 5 Feb to 初三 8 Feb, 补假 9–10 Feb; 11-12 Feb (6), 15-26 Feb (16), 1-4 Mar (20).
+    assert add_working_days_with_flag(date(2027, 1, 29), 20) == (date(2027, 3, 4), True)
 
 
 def test_received_2026_12_15_due_in_january_2027_is_flagged_because_2027_days_are_counted(db):
@@ -250,8 +295,8 @@ def test_rows_for_2027_win_over_the_provisional_rule_and_are_not_provisional(db)
 
 
 def test_2027_due_date_is_still_flagged_when_only_some_days_have_rows(db):
-    CalendarDay.objects.create(date=date(2027, 10, 4), is_working_day=False, note="国庆节")
-    assert add_working_days_with_flag(date(2027, 9, 27), 20) == (date(2027, 10, 27), True)
+    CalendarDay.objects.create(date=date(2027, 10, 6), is_working_day=False, note="国庆节")
+    assert add_working_days_with_flag(date(2027, 9, 27), 20) == (date(2027, 10, 29), True)
 
 
 def test_due_date_counted_only_over_2027_rows_is_not_flagged(db):
@@ -369,3 +414,13 @@ def test_statutory_holidays_cover_1901_to_2099_and_refuse_other_years():
 def test_statutory_holidays_returns_a_copy_callers_cannot_spoil():
     statutory_holidays(2027).clear()
     assert len(statutory_holidays(2027)) == 13
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_provisional_rest_days_with_buja_are_rest_days_in_the_official_arrangements_of(year):
+    # The years chinesecalendar knows under the 2024 rules: every day the provisional rule gives off,
+    # 补假 included (2025-06-02 端午; 2026-04-06 清明, 05-04 劳动节, 10-05 国庆节), was off.
+    rest_days = provisional_rest_days(year)
+    assert any(name.endswith("补假") for name in rest_days.values())
+    for day in rest_days:
+        assert not chinese_calendar.is_workday(day), day
