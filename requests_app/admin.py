@@ -339,7 +339,7 @@ class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
 
         def clean_text(self):
             try:
-                self.days = holiday_notice.parse_notice(self.cleaned_data["text"])
+                self.days = holiday_notice.calendar_days(holiday_notice.parse_notice(self.cleaned_data["text"]))
             except holiday_notice.NoticeError as exc:
                 raise django_forms.ValidationError(str(exc)) from None
             return self.cleaned_data["text"]

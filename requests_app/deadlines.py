@@ -126,6 +126,15 @@ def provisional_rest_days(year: int) -> dict[date, str]:
     return dict(_provisional_rest_days(year))
 
 
+def year_is_known(year: int) -> bool:
+    """Whether chinesecalendar carries the State Council's arrangement for the year."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 15))
+    except NotImplementedError:
+        return False
+    return True
+
+
 def _answer(day, overrides):
     """(is the day a working day, does the answer rest on the provisional rule)."""
     if day in overrides:

@@ -108,3 +108,24 @@ def parse_notice(text: str) -> list[NoticeDay]:
     if not found:
         raise NoticeError("未找到放假或上班日期：请粘贴通知正文，如“一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。”")
     return sorted(found.values(), key=lambda row: row.date)
+
+
+def calendar_days(notice_days: list[NoticeDay]) -> list[NoticeDay]:
+    """The CalendarDay rows to save for a notice: its own days and, for a year the calendar library
+    does not know, a workday row for each weekday the provisional rule would have taken off for a
+    holiday the notice arranges (a 补假 guess, a day the State Council moved) that the notice does
+    not give off. Holidays the pasted text does not mention keep the provisional rule, so a text
+    pasted in part takes no statutory holiday away."""
+    from .deadlines import provisional_rest_days, year_is_known
+
+    listed = {day.date for day in notice_days}
+    arranged = {name for day in notice_days if not day.is_working_day for name in day.note.split("、")}
+    corrections = []
+    for year in sorted({day.date.year for day in notice_days}):
+        if year_is_known(year):
+            continue
+        for day, name in provisional_rest_days(year).items():
+            holiday = name.removesuffix("补假")
+            if day not in listed and day.weekday() < 5 and any(part in arranged for part in holiday.split("、")):
+                corrections.append(NoticeDay(day, True, f"工作日（通知未安排{name}）"))
+    return sorted([*notice_days, *corrections], key=lambda row: row.date)

@@ -231,3 +231,21 @@ def test_the_confirmation_page_posts_back_the_text_it_was_given(client, county_r
     assert client.post(URL, {"text": kept, "confirm": "确认保存"}).status_code == 302
     assert CalendarDay.objects.count() == len(parse_notice(notice_text(2025))) == 33
     assert CalendarDay.objects.get(date=date(2025, 6, 2)).note == "端午节"
+
+
+def test_a_2027_notice_overrules_the_provisional_buja_of_the_holidays_it_arranges(db):
+    from requests_app.holiday_notice import calendar_days
+
+    # Made up: 劳动节 2027 (Saturday 1 and Sunday 2 May) arranged as 1–3 May with no second 补假 day;
+    # the provisional rule had guessed 3 and 4 May. 国庆节 is not in this text and keeps its guesses.
+    text = "国务院办公厅关于2027年部分节假日安排的通知\n三、劳动节：5月1日（周六）至3日（周一）放假，共3天。"
+    rows = {row.date: row for row in calendar_days(parse_notice(text))}
+    assert [d for d, row in sorted(rows.items()) if not row.is_working_day] == [date(2027, 5, d) for d in (1, 2, 3)]
+    assert rows[date(2027, 5, 4)] == NoticeDay(date(2027, 5, 4), True, "工作日（通知未安排劳动节补假）")
+    assert date(2027, 10, 4) not in rows and date(2027, 1, 1) not in rows
+
+
+def test_a_notice_for_a_year_the_library_knows_is_saved_as_written(db):
+    from requests_app.holiday_notice import calendar_days
+
+    assert calendar_days(parse_notice(notice_text(2026))) == parse_notice(notice_text(2026))
