@@ -99,6 +99,8 @@ STEPS = {
     ),
     "record_third_party_answer": (forms.RecordThirdPartyAnswerForm, workflow.record_third_party_answer, "已登记第三方意见"),
     "extend": (forms.ExtendForm, workflow.extend, "已延长答复期限"),
+    "request_reasons": (forms.RequestReasonsForm, workflow.request_reasons, "已要求申请人说明理由"),
+    "set_longer_period": (forms.LongerPeriodForm, workflow.set_longer_period, "已确定延迟答复期限并告知申请人"),
     "replace_letter": (forms.ReplaceLetterForm, workflow.replace_letter, "已更换答复告知书"),
     "approve_reply": (forms.ApproveReplyForm, workflow.approve_reply, "答复已审批"),
     "return_reply": (forms.ReturnReplyForm, workflow.return_reply, "答复已退回修改"),

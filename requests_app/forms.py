@@ -207,6 +207,22 @@ class ExtendForm(StepForm):
     note = StepText("延期理由", required=True, required_message="请写明延期理由")
 
 
+class RequestReasonsForm(StepForm):
+    title, hint, button = "要求说明理由", "条例第三十五条：申请数量、频次明显超过合理范围的", "要求说明理由"
+    on = step_date("要求日期")
+    note = StepText("情况及要求说明的事项", required=True, required_message="请写明要求申请人说明的事项")
+
+
+class LongerPeriodForm(StepForm):
+    title, hint, button = "确定延迟答复期限", "条例第三十五条：理由合理但无法按期答复的，负责人确定并告知申请人", "确定延迟期限"
+    days = forms.IntegerField(
+        label="延迟工作日数", min_value=1, max_value=60,
+        error_messages={"required": "请填写延迟的工作日数", "invalid": "请填写延迟的工作日数（整数）",
+                        "min_value": "延迟的工作日数至少为1日", "max_value": "延迟答复的期限应为1至60个工作日"},
+    )
+    note = StepText("理由", required=True, required_message="请写明申请理由合理、但无法按期答复的情况")
+
+
 class DraftReplyForm(StepForm):
     title, button = "拟定答复", "生成答复告知书"
     reply_type = forms.ChoiceField(

@@ -209,6 +209,9 @@ class Application(models.Model):
     third_party_sent_on = models.DateField("征求第三方意见日", null=True, blank=True, editable=False)
     third_party_paused_days = models.PositiveIntegerField("第三方意见不计时工作日", default=0, editable=False)
     extension_days = models.PositiveIntegerField("延期工作日", default=0, editable=False)
+    longer_period_days = models.PositiveIntegerField(
+        "延迟答复工作日", default=0, editable=False, help_text="条例第三十五条：申请理由合理但无法按期答复时确定的延迟期限",
+    )
     supplement_due = models.DateField("补正期限", null=True, blank=True, editable=False,
                                       help_text="告知补正时给申请人的期限；逾期不补正的，才可按“逾期不补正”处理")
     due_date = models.DateField("答复期限", null=True, blank=True, editable=False)
@@ -304,6 +307,8 @@ class ApplicationEvent(models.Model):
         THIRD_PARTY_CONSULTED = "third_party_consulted", "征求第三方意见"
         THIRD_PARTY_ANSWERED = "third_party_answered", "收到第三方意见"
         EXTENDED = "extended", "延长答复期限"
+        REASONS_REQUESTED = "reasons_requested", "要求说明理由"
+        LONGER_PERIOD_SET = "longer_period_set", "确定延迟答复期限"
         REPLY_DRAFTED = "reply_drafted", "拟定答复"
         LETTER_REPLACED = "letter_replaced", "更换答复告知书"
         REPLY_RETURNED = "reply_returned", "退回答复"
@@ -316,7 +321,8 @@ class ApplicationEvent(models.Model):
     # Steps the applicant sees in the status lookup.
     PUBLIC_ACTIONS = (
         Action.RECEIVED, Action.REGISTERED, Action.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_RECEIVED,
-        Action.THIRD_PARTY_CONSULTED, Action.EXTENDED, Action.REPLIED, Action.WITHDRAWN,
+        Action.THIRD_PARTY_CONSULTED, Action.EXTENDED, Action.REASONS_REQUESTED, Action.LONGER_PERIOD_SET,
+        Action.REPLIED, Action.WITHDRAWN,
     )
 
     application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.PROTECT, related_name="events")

@@ -75,6 +75,8 @@ STEP_RULES = {
     "draft_no_supplement_reply": ((State.SUPPLEMENT_REQUESTED,), can_handle),
     "record_third_party_answer": ((State.THIRD_PARTY,), can_handle),
     "extend": ((State.REGISTERED, State.THIRD_PARTY), can_extend),
+    "request_reasons": ((State.REGISTERED,), can_handle),
+    "set_longer_period": ((State.REGISTERED, State.THIRD_PARTY), can_extend),
     "replace_letter": ((State.REPLY_DRAFTED,), can_handle),
     "approve_reply": ((State.REPLY_DRAFTED,), can_approve),
     "return_reply": ((State.REPLY_DRAFTED,), can_approve),
@@ -109,8 +111,15 @@ def available_steps(user, application):
     if "request_supplement" in steps and application.events.filter(action=Action.SUPPLEMENT_REQUESTED).exists():
         steps.remove("request_supplement")  # 条例第三十条: one notice
     today = timezone.localdate()
-    if "extend" in steps and (application.due_date is None or today > application.due_date):
+    within_period = application.due_date is not None and today <= application.due_date
+    if "extend" in steps and not within_period:
         steps.remove("extend")  # 条例第三十三条: within the answer period only
+    if {"request_reasons", "set_longer_period"} & set(steps):
+        asked = application.events.filter(action=Action.REASONS_REQUESTED).exists()
+        if asked and "request_reasons" in steps:
+            steps.remove("request_reasons")  # 条例第三十五条: asked once
+        if "set_longer_period" in steps and not (asked and within_period and not application.longer_period_days):
+            steps.remove("set_longer_period")  # 条例第三十五条: after the reasons, once, within the period
     if "draft_no_supplement_reply" in steps and not (application.supplement_due and today > application.supplement_due):
         steps.remove("draft_no_supplement_reply")  # 条例第三十条: only once the 补正期限 has passed
     return steps

@@ -31,6 +31,8 @@ REPLY_DAYS = 20  # 条例第三十三条第二款
 MAX_EXTENSION_DAYS = 20  # 条例第三十三条第二款
 SUPPLEMENT_NOTICE_DAYS = 7  # 条例第三十条
 MAX_THIRD_PARTY_DAYS = 15  # 条例第三十二条
+# 条例第三十五条 leaves the longer period to the agency ("合理期限"); past this a typo is more likely.
+MAX_LONGER_PERIOD_DAYS = 60
 # The 2019 条例 took effect on 2019-05-15: no date this workflow counts from lies before it. It also
 # keeps a mistyped year (0226 for 2026) out of the working-day calendar, which cannot count it.
 EARLIEST_DATE = datetime.date(2019, 5, 15)
@@ -73,7 +75,7 @@ def compute_due_date(application, overrides=None):
     `overrides` (calendar_overrides for a range covering the count) saves a query per application."""
     if application.clock_start is None or application.state == State.SUPPLEMENT_REQUESTED:
         return None, False
-    days = REPLY_DAYS + application.extension_days + application.third_party_paused_days
+    days = REPLY_DAYS + application.extension_days + application.longer_period_days + application.third_party_paused_days
     if application.state == State.THIRD_PARTY:
         # Until the third party answers, assume it takes all the time it has.
         days += MAX_THIRD_PARTY_DAYS
@@ -269,6 +271,45 @@ def extend(application, *, by, days, note):
     return _move(application, application.state, Action.EXTENDED, by=by, note=f"延长{days}个工作日：{note}")
 
 
+@transaction.atomic
+def request_reasons(application, *, by, on, note):
+    """条例第三十五条: a request whose number or frequency clearly exceeds what is reasonable; the
+    agency may ask the applicant to state the reasons. The clock runs on."""
+    application = _locked(application)
+    note = _text(note, "note")
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以要求申请人说明理由")
+    _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能要求说明理由")
+    _require(not application.events.filter(action=Action.REASONS_REQUESTED).exists(), "已要求申请人说明理由，不能重复要求")
+    check_date(on, "on", "要求说明理由日期", not_before=application.receipt_date, previous="收到申请之日")
+    _require(note, "请写明申请的数量、频次明显超过合理范围的情况，以及请申请人说明的事项", "note")
+    return _move(application, application.state, Action.REASONS_REQUESTED, by=by, on=on, note=note)
+
+
+@transaction.atomic
+def set_longer_period(application, *, by, days, note):
+    """条例第三十五条: the applicant's reasons are reasonable but the answer cannot be given within
+    第三十三条's period: the disclosure office's head sets a longer reasonable period, told to the
+    applicant (the event is public). Decided within the period, like an extension."""
+    application = _locked(application)
+    note = _text(note, "note")
+    _require(permissions.can_extend(by, application), "确定延迟答复期限须经政府信息公开工作机构负责人（审核员）同意")
+    _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能确定延迟答复期限")
+    _require(
+        application.events.filter(action=Action.REASONS_REQUESTED).exists(),
+        "须先要求申请人说明理由（条例第三十五条），认为理由合理的，才能确定延迟答复期限", "days",
+    )
+    _require(application.longer_period_days == 0, "延迟答复期限已确定，不能再次确定", "days")
+    _require(1 <= days <= MAX_LONGER_PERIOD_DAYS, f"延迟答复的期限应为1至{MAX_LONGER_PERIOD_DAYS}个工作日", "days")
+    today = timezone.localdate()
+    _require(
+        application.due_date is not None and today <= application.due_date,
+        "答复期限已届满，不能再确定延迟答复期限", "days",
+    )
+    _require(note, "请写明申请理由合理、但无法按期答复的情况", "note")
+    application.longer_period_days = days
+    return _move(application, application.state, Action.LONGER_PERIOD_SET, by=by, note=f"延迟{days}个工作日答复：{note}")
+
+
 def reply_problems(reply_type, fields):
     """What the chosen reply type still needs, as field → message (REPLY_REQUIREMENTS)."""
     return {
@@ -288,13 +329,19 @@ def supplement_overdue(application, today=None):
 
 
 def _require_supplement_facts(application, reply_type):
-    """The two replies that rest on a supplement need it to have happened (条例第三十条)."""
+    """Replies that rest on an earlier step need it to have happened (条例第三十条、第三十五条)."""
     if reply_type == ReplyType.OTHER_NO_SUPPLEMENT:
         _require(
             supplement_overdue(application),
             f"补正期限（{application.supplement_due:%Y年%-m月%-d日}）尚未届满，不能按“逾期不补正”处理"
             if application.supplement_due else "未告知补正并给出补正期限的申请，不能按“逾期不补正”处理",
             "reply_type",
+        )
+    if reply_type == ReplyType.NOT_PROCESSED_EXCESSIVE:
+        # 条例第三十五条: 不予处理 only once the applicant was asked for reasons.
+        _require(
+            application.events.filter(action=Action.REASONS_REQUESTED).exists(),
+            "须先要求申请人说明理由（条例第三十五条），理由不合理的，才能告知不予处理", "reply_type",
         )
     if reply_type == ReplyType.UNAVAILABLE_UNCLEAR:
         _require(

@@ -19,7 +19,7 @@ ROLES = ["citizen", "gongan_clerk", "gongan_reviewer", "jiaoyu_clerk", "county_r
 EXPECTED = {
     "received": {"gongan_clerk": ["register", "withdraw"]},
     "registered": {
-        "gongan_clerk": ["request_supplement", "consult_third_party", "draft_reply", "withdraw"],
+        "gongan_clerk": ["request_supplement", "consult_third_party", "draft_reply", "request_reasons", "withdraw"],
         "gongan_reviewer": ["extend"],
     },
     # 逾期不补正 is offered only after the 补正期限 (2026-10-27 here) has passed.
@@ -71,7 +71,9 @@ def test_one_extension_and_one_supplement_notice_then_the_buttons_go(application
     workflow.record_supplement(application, by=gongan_clerk, received_on=D(2026, 10, 9))
     workflow.extend(application, by=gongan_reviewer, days=10, note="需协调")
     application.refresh_from_db()
-    assert permissions.available_steps(gongan_clerk, application) == ["consult_third_party", "draft_reply", "withdraw"]
+    assert permissions.available_steps(gongan_clerk, application) == [
+        "consult_third_party", "draft_reply", "request_reasons", "withdraw",
+    ]
     assert permissions.available_steps(gongan_reviewer, application) == []
 
 

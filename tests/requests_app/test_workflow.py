@@ -231,3 +231,33 @@ def test_recomputing_many_due_dates_reads_the_calendar_once(gongan, gongan_clerk
     # savepoint in and out, the locking read, one calendar read, then a save and an event per application
     with django_assert_max_num_queries(4 + 2 * 10):
         assert workflow.recompute_due_dates(by=superuser) == 10
+
+
+@time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=TZ))
+def test_excessive_requests_need_the_reasons_asked_first_article_35_on_2026_10_12(application, gongan_clerk, gongan_reviewer):
+    from requests_app import permissions
+
+    with pytest.raises(WorkflowError, match="须先要求申请人说明理由"):
+        workflow.draft_reply(application, by=gongan_clerk, reply_type="not_processed_excessive", reply_text="大量反复申请")
+    with pytest.raises(WorkflowError, match="须先要求申请人说明理由"):
+        workflow.set_longer_period(application, by=gongan_reviewer, days=30, note="理由合理")
+    assert "set_longer_period" not in permissions.available_steps(gongan_reviewer, application)
+    application = workflow.request_reasons(application, by=gongan_clerk, on=D(2026, 10, 12),
+                                           note="一个月内提出120件申请，请说明理由")
+    assert application.events.latest("pk").is_public  # the applicant sees it in the status lookup
+    assert "request_reasons" not in permissions.available_steps(gongan_clerk, application)
+    assert "set_longer_period" in permissions.available_steps(gongan_reviewer, application)
+    with pytest.raises(WorkflowError, match="负责人"):
+        workflow.set_longer_period(application, by=gongan_clerk, days=30, note="理由合理")
+    application = workflow.set_longer_period(application, by=gongan_reviewer, days=30, note="理由合理，信息量大")
+    assert application.longer_period_days == 30 and application.due_date == D(2026, 12, 11)  # 10-30 + 30 working days
+    with pytest.raises(WorkflowError, match="不能再次确定"):
+        workflow.set_longer_period(application, by=gongan_reviewer, days=5, note="再延")
+
+
+@time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=TZ))
+def test_not_processed_as_excessive_once_reasons_were_asked_on_2026_10_12(application, gongan_clerk):
+    workflow.request_reasons(application, by=gongan_clerk, on=D(2026, 10, 12), note="请说明理由")
+    application = workflow.draft_reply(application, by=gongan_clerk, reply_type="not_processed_excessive",
+                                       reply_text="申请人未说明合理理由")
+    assert application.state == "reply_drafted"
