@@ -62,6 +62,18 @@ def receipt_date_for(channel, arrived_on):
     return arrived_on
 
 
+def receipt_note(application):
+    """How the application came; for the confirmed channels also the day both sides confirmed it
+    (the online form's receipt is that confirmation), as 第三十一条 counts from it."""
+    note = application.get_channel_display()
+    if application.channel in CONFIRMED_CHANNELS:
+        note += f"（双方确认日：{application.arrived_on:%Y年%-m月%-d日}"
+        if application.receipt_date != application.arrived_on:
+            note += f"，非工作日，自{application.receipt_date:%Y年%-m月%-d日}起算"
+        note += "）"
+    return note
+
+
 def supplement_period_days(organisation):
     """The working days an applicant is given to supplement (条例第三十条 合理的补正期限)."""
     reply_settings = getattr(organisation, "reply_settings", None)
@@ -163,7 +175,7 @@ def receive(application, *, by=None, submission_key=None):
             raise
         return Application.objects.get(submission_key=submission_key)
     _record(application, Action.RECEIVED, from_state="", by=by, on=application.receipt_date,
-            note=application.get_channel_display())
+            note=receipt_note(application))
     if by is not None:
         _move(application, State.REGISTERED, Action.REGISTERED, by=by, note="工作人员录入并登记")
     return application

@@ -261,3 +261,10 @@ def test_not_processed_as_excessive_once_reasons_were_asked_on_2026_10_12(applic
     application = workflow.draft_reply(application, by=gongan_clerk, reply_type="not_processed_excessive",
                                        reply_text="申请人未说明合理理由")
     assert application.state == "reply_drafted"
+
+
+def test_a_fax_confirmed_on_a_day_off_records_the_confirmation_and_counts_from_the_next_working_day(gongan, gongan_clerk):
+    application = make_application(gongan, gongan_clerk, channel="fax", arrived_on=D(2026, 10, 3))
+    assert application.receipt_date == D(2026, 10, 8)
+    received = application.events.get(action="received")
+    assert received.note == "传真（双方确认日：2026年10月3日，非工作日，自2026年10月8日起算）"
