@@ -107,6 +107,9 @@ STEPS = {
     "send_reply": (forms.SendReplyForm, workflow.send_reply, "答复已送达"),
     "archive": (forms.ArchiveForm, workflow.archive, "已归档"),
     "withdraw": (forms.WithdrawForm, workflow.withdraw, "已登记申请人撤回"),
+    "open_proactive_draft": (
+        forms.ProactiveDraftForm, workflow.open_proactive_draft, "已建主动公开草稿，请在“政府信息”中完善后提交审核",
+    ),
 }
 
 

@@ -171,7 +171,7 @@ class RegisterForm(StepForm):
 class RequestSupplementForm(StepForm):
     title, hint, button = "告知补正", "收到申请之日起7个工作日内，一次性告知", "告知补正"
     on = step_date("告知日期")
-    note = StepText("需补正的事项和期限", required=True, required_message="请写明需要补正的事项和合理的补正期限")
+    note = StepText("需补正的事项", required=True, required_message="请写明需要补正的事项")
 
 
 class RecordSupplementForm(StepForm):
@@ -221,6 +221,20 @@ class LongerPeriodForm(StepForm):
                         "min_value": "延迟的工作日数至少为1日", "max_value": "延迟答复的期限应为1至60个工作日"},
     )
     note = StepText("理由", required=True, required_message="请写明申请理由合理、但无法按期答复的情况")
+
+
+class ProactiveDraftForm(StepForm):
+    title, hint, button = "转为主动公开", "条例第四十四条：多人申请同一信息的，建主动公开草稿，经审核后发布", "建主动公开草稿"
+    document_title = StepText("拟公开信息的标题", required=True, required_message="请填写拟主动公开信息的标题", rows=1)
+    topic = forms.ModelChoiceField(
+        label="主题分类", queryset=None, error_messages={"required": "请选择主题分类", "invalid_choice": "请选择主题分类"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from disclosure.models import Topic
+
+        self.fields["topic"].queryset = Topic.objects.filter(parent__isnull=False).select_related("parent")
 
 
 class DraftReplyForm(StepForm):

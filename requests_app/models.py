@@ -209,6 +209,10 @@ class Application(models.Model):
     third_party_sent_on = models.DateField("征求第三方意见日", null=True, blank=True, editable=False)
     third_party_paused_days = models.PositiveIntegerField("第三方意见不计时工作日", default=0, editable=False)
     extension_days = models.PositiveIntegerField("延期工作日", default=0, editable=False)
+    proactive_document = models.ForeignKey(
+        "disclosure.Document", verbose_name="转为主动公开的信息", on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+", help_text="条例第四十四条：多人申请的信息转为主动公开时创建的草稿",
+    )
     longer_period_days = models.PositiveIntegerField(
         "延迟答复工作日", default=0, editable=False, help_text="条例第三十五条：申请理由合理但无法按期答复时确定的延迟期限",
     )
@@ -309,6 +313,7 @@ class ApplicationEvent(models.Model):
         EXTENDED = "extended", "延长答复期限"
         REASONS_REQUESTED = "reasons_requested", "要求说明理由"
         LONGER_PERIOD_SET = "longer_period_set", "确定延迟答复期限"
+        PROACTIVE_DRAFT_OPENED = "proactive_draft_opened", "转为主动公开（已建草稿）"
         REPLY_DRAFTED = "reply_drafted", "拟定答复"
         LETTER_REPLACED = "letter_replaced", "更换答复告知书"
         REPLY_RETURNED = "reply_returned", "退回答复"

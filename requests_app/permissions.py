@@ -83,6 +83,7 @@ STEP_RULES = {
     "send_reply": ((State.REPLY_APPROVED,), can_handle),
     "archive": ((State.REPLIED,), can_handle),
     "withdraw": (Application.OPEN_STATES, can_handle),
+    "open_proactive_draft": (tuple(Application.State.values), can_handle),
 }
 
 
@@ -90,6 +91,12 @@ def may_take(user, application, step):
     """Whether the user holds the role the step needs on this application, whatever its state now.
     (A step out of turn is the workflow's to refuse, with its message.)"""
     return step in STEP_RULES and STEP_RULES[step][1](user, application)
+
+
+def _asked_by_many(application):
+    from .selectors import same_subject
+
+    return same_subject(application).exists()
 
 
 def available_steps(user, application):
@@ -120,6 +127,8 @@ def available_steps(user, application):
             steps.remove("request_reasons")  # 条例第三十五条: asked once
         if "set_longer_period" in steps and not (asked and within_period and not application.longer_period_days):
             steps.remove("set_longer_period")  # 条例第三十五条: after the reasons, once, within the period
+    if "open_proactive_draft" in steps and (application.proactive_document_id or not _asked_by_many(application)):
+        steps.remove("open_proactive_draft")  # 条例第四十四条: once, for what 3 or more applications ask for
     if "draft_no_supplement_reply" in steps and not (application.supplement_due and today > application.supplement_due):
         steps.remove("draft_no_supplement_reply")  # 条例第三十条: only once the 补正期限 has passed
     return steps

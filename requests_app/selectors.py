@@ -35,6 +35,19 @@ def frequently_requested(applications, today=None):
     return {pk for pks in groups.values() if len(pks) >= FREQUENT_THRESHOLD for pk in pks}
 
 
+def same_subject(application, today=None):
+    """The organisation's applications of the last 365 days that ask for what this one asks for, this
+    one included, when there are enough of them to publish the information proactively (条例第四十四条);
+    otherwise none."""
+    today = today or timezone.localdate()
+    key = subject_key(application.document_number_sought, application.description)
+    rows = Application.objects.filter(
+        organisation_id=application.organisation_id, receipt_date__gt=today - datetime.timedelta(days=365),
+    ).values_list("pk", "document_number_sought", "description")
+    group = [pk for pk, number, description in rows if subject_key(number, description) == key]
+    return Application.objects.filter(pk__in=group) if len(group) >= FREQUENT_THRESHOLD else Application.objects.none()
+
+
 def queue_calendar(today=None):
     """The calendar rows a queue page needs for its days-left column, read once for all rows."""
     today = today or timezone.localdate()

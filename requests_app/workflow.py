@@ -322,6 +322,38 @@ def set_longer_period(application, *, by, days, note):
     return _move(application, application.state, Action.LONGER_PERIOD_SET, by=by, note=f"延迟{days}个工作日答复：{note}")
 
 
+@transaction.atomic
+def open_proactive_draft(application, *, by, document_title, topic):
+    """条例第四十四条: information that many people ask for may be published proactively. Opens a
+    主动公开 draft in the organisation's documents, linked to every application that asks for it (the
+    queue's 多人申请 group); the draft then goes through review like any other document."""
+    from disclosure import workflow as disclosure_workflow
+    from disclosure.models import Document
+
+    from .selectors import same_subject
+
+    application = _locked(application)
+    title = _text(document_title, "document_title")
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以将申请的信息转为主动公开")
+    _require(application.proactive_document_id is None, "该申请的信息已转为主动公开，请在政府信息中继续办理")
+    group = list(same_subject(application).select_for_update().order_by("pk"))
+    _require(group, "申请同一信息的申请不足3件，不能按“多人申请”转为主动公开")
+    _require(title, "请填写拟主动公开信息的标题", "document_title")
+    _require(topic is not None and topic.is_leaf_node(), "请选择具体的二级主题分类", "topic")
+    numbers = "、".join(member.tracking_number for member in group)
+    document = disclosure_workflow.create(Document(
+        title=title, organisation=application.organisation, topic=topic, written_date=timezone.localdate(),
+        attribute=Document.Attribute.PROACTIVE,
+        body=f"<p>根据{len(group)}件政府信息公开申请（{numbers}）转为主动公开（《政府信息公开条例》第四十四条）。</p>",
+    ), by=by)
+    for member in group:
+        member.proactive_document = document
+        member.save(update_fields=["proactive_document"])
+        _record(member, Action.PROACTIVE_DRAFT_OPENED, from_state=member.state, by=by,
+                note=f"已建主动公开草稿《{title}》，{len(group)}件申请同一信息")
+    return Application.objects.get(pk=application.pk)
+
+
 def reply_problems(reply_type, fields):
     """What the chosen reply type still needs, as field → message (REPLY_REQUIREMENTS)."""
     return {
