@@ -282,7 +282,7 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
     information_file = _accepted(information_file, "information_file")
     redacted_file = _accepted(redacted_file, "redacted_file")
     fields = {
-        "reply_text": reply_text, "where_public": where_public,
+        "reply_text": reply_text, "where_public": where_public, "responsible_body": responsible_body,
         "redacted_file": redacted_file or application.redacted_file,
     }
     problems = reply_problems(reply_type, fields)
