@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from pypdf import PdfReader
 
@@ -281,3 +282,15 @@ def test_one_letter_of_each_remedy_kind_converts_to_pdf_with_its_paragraph(gonga
 
         assert "政府信息公开申请答复告知书" in text
         assert PARAGRAPH[kind].format(body="青禾县人民政府", court="青禾县人民法院") in text, reply_type
+
+
+def test_demo_tax_bureau_letters_name_its_superior_not_the_county_government(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+    letters = Application.objects.filter(organisation__name="国家税务总局青禾县税务局").exclude(reply_letter="")
+    assert letters.count() >= 2
+    remedies = {application.reply_type: remedy_of(letter_paragraphs(application)) for application in letters}
+    assert remedies[ReplyType.WITHHELD_THIRD_PARTY] == PARAGRAPH[FIRST].format(body="国家税务总局青禾市税务局")
+    assert remedies[ReplyType.DISCLOSED] == PARAGRAPH[CHOICE].format(body="国家税务总局青禾市税务局", court="青禾县人民法院")
+    ordinary = Application.objects.filter(organisation__name="青禾县公安局").exclude(reply_letter="").first()
+    assert "青禾县人民政府" in remedy_of(letter_paragraphs(ordinary))
