@@ -68,10 +68,11 @@ class ReplyType(models.TextChoices):
     WITHHELD_ENFORCEMENT = "withheld_enforcement", "不予公开：属于行政执法案卷"
     WITHHELD_QUERY = "withheld_query", "不予公开：属于行政查询事项"
     UNAVAILABLE_NOT_HELD = "unavailable_not_held", "无法提供：本机关不掌握相关政府信息"
+    # 第三十六条第（五）项. Table 三 has no row of its own for it; it is counted in the row above (REPORT_ROWS),
+    # and its label says so, after that row's words.
+    NOT_THIS_BODY = "not_this_body", "无法提供：本机关不掌握相关政府信息（不属于本机关负责公开，告知负责公开的机关）"
     UNAVAILABLE_NEEDS_CREATION = "unavailable_needs_creation", "无法提供：没有现成信息需要另行制作"
     UNAVAILABLE_UNCLEAR = "unavailable_unclear", "无法提供：补正后申请内容仍不明确"
-    # 第三十六条第（五）项. Table 三 has no row of its own for it; see REPORT_ROWS.
-    NOT_THIS_BODY = "not_this_body", "不属于本机关负责公开，告知负责公开的机关"
     NOT_PROCESSED_PETITION = "not_processed_petition", "不予处理：信访举报投诉类申请"
     NOT_PROCESSED_REPEAT = "not_processed_repeat", "不予处理：重复申请"
     NOT_PROCESSED_PUBLICATION = "not_processed_publication", "不予处理：要求提供公开出版物"
