@@ -358,7 +358,7 @@ class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
 class ReplySettingsAdmin(CountyOfficeAdmin, admin.ModelAdmin):
     list_display = ("organisation", "is_vertically_managed", "superior_authority", "letter_reconsideration_body", "letter_court")
     list_filter = ("is_vertically_managed",)
-    list_select_related = ("organisation",)
+    list_select_related = ("organisation__parent",)
     fieldsets = (
         (None, {"fields": ("organisation", "is_vertically_managed", "superior_authority")}),
         ("特别设置（通常留空，由法定规则确定）", {"fields": ("reconsideration_body", "court")}),

@@ -86,7 +86,12 @@ def _settings_of(organisation):
 
 
 def _county_government(organisation):
-    root = organisation.get_root() if organisation.pk else organisation
+    # Departments and townships hang right under the county government: their parent, when loaded with
+    # select_related, answers without a query (the admin's list of settings relies on it).
+    parent = organisation.parent
+    if parent is not None and parent.kind == Organisation.Kind.COUNTY_GOVERNMENT:
+        return parent
+    root = organisation.get_root() if parent is not None else organisation
     return root if root.kind == Organisation.Kind.COUNTY_GOVERNMENT else None
 
 

@@ -211,11 +211,16 @@ def test_reply_settings_form_in_the_admin_refuses_a_vertical_body_without_superi
     assert not ReplySettings.objects.exists()
 
 
-def test_reply_settings_list_shows_what_the_letters_print(client, superuser, shuiwu, gongan):
+def test_reply_settings_list_shows_what_the_letters_print(
+    client, superuser, shuiwu, gongan, county, django_assert_max_num_queries
+):
     ReplySettings.objects.create(organisation=gongan, court="青禾市青山区人民法院")
+    for n in range(5):
+        ReplySettings.objects.create(organisation=make_organisation(f"青禾县第{n}局", parent=county), court="青禾县人民法院")
     client.force_login(superuser)
 
-    page = client.get("/admin/requests_app/replysettings/").content.decode()
+    with django_assert_max_num_queries(12):  # not one query per row for the county government
+        page = client.get("/admin/requests_app/replysettings/").content.decode()
 
     assert "国家税务总局青禾市税务局" in page
     assert "青禾县人民政府" in page
