@@ -28,19 +28,38 @@ class Remedy(models.TextChoices):
 # - 无法提供 2, 不予处理 3 (法释〔2011〕17号 第二条 keeps some such suits out of court): whether a suit is
 #   admitted is the court's to decide, not the letter's; the letter does not pre-judge it.
 # - A letter without the remedy does not shorten the applicant's time, it lengthens it, up to a year
-#   (《行政复议法》第二十条第二款; 法释〔2018〕1号 第六十四条), and courts cite the omission as a defect.
+#   (《行政复议法》第二十条; 法释〔2018〕1号 第六十四条), and courts cite the omission as a defect.
 # The asymmetry also settles the doubtful row: telling 复议前置 where it was not required costs the
 # applicant one free step (reconsideration) and the court stays open; telling the choice where it was
 # required leads an applicant who sues to dismissal. So every row the annual report counts as 不予公开 is
 # 复议前置, including 8.属于行政查询事项 (第三十六条第（七）项: the body declines to give it under the 条例).
 # 无法提供, 不予处理 and 其他处理 are not 不予公开 (the report keeps them apart) and keep the choice.
+_FIRST, _CHOICE = Remedy.RECONSIDERATION_FIRST, Remedy.RECONSIDERATION_OR_LAWSUIT
+_PART = Remedy.RECONSIDERATION_FIRST_FOR_WITHHELD_PART
 REMEDIES = {
-    reply_type: (
-        Remedy.RECONSIDERATION_FIRST if reply_type.group == "withheld"
-        else Remedy.RECONSIDERATION_FIRST_FOR_WITHHELD_PART if reply_type == ReplyType.PARTIALLY_DISCLOSED
-        else Remedy.RECONSIDERATION_OR_LAWSUIT
-    )
-    for reply_type in ReplyType
+    ReplyType.ALREADY_PUBLIC: _CHOICE,
+    ReplyType.DISCLOSED: _CHOICE,
+    ReplyType.PARTIALLY_DISCLOSED: _PART,
+    ReplyType.WITHHELD_STATE_SECRET: _FIRST,
+    ReplyType.WITHHELD_LAW: _FIRST,
+    ReplyType.WITHHELD_THREE_SECURITIES: _FIRST,
+    ReplyType.WITHHELD_THIRD_PARTY: _FIRST,
+    ReplyType.WITHHELD_INTERNAL: _FIRST,
+    ReplyType.WITHHELD_PROCESS: _FIRST,
+    ReplyType.WITHHELD_ENFORCEMENT: _FIRST,
+    ReplyType.WITHHELD_QUERY: _FIRST,
+    ReplyType.UNAVAILABLE_NOT_HELD: _CHOICE,
+    ReplyType.NOT_THIS_BODY: _CHOICE,
+    ReplyType.UNAVAILABLE_NEEDS_CREATION: _CHOICE,
+    ReplyType.UNAVAILABLE_UNCLEAR: _CHOICE,
+    ReplyType.NOT_PROCESSED_PETITION: _CHOICE,
+    ReplyType.NOT_PROCESSED_REPEAT: _CHOICE,
+    ReplyType.NOT_PROCESSED_PUBLICATION: _CHOICE,
+    ReplyType.NOT_PROCESSED_EXCESSIVE: _CHOICE,
+    ReplyType.NOT_PROCESSED_CONFIRMATION: _CHOICE,
+    ReplyType.OTHER_NO_SUPPLEMENT: _CHOICE,
+    ReplyType.OTHER_FEE_UNPAID: _CHOICE,
+    ReplyType.OTHER: _CHOICE,
 }
 
 REVIEW_LAW = "《中华人民共和国行政复议法》"
