@@ -299,3 +299,25 @@ def test_demo_tax_bureau_letters_name_its_superior_not_the_county_government(db)
     assert remedies[ReplyType.DISCLOSED] == PARAGRAPH[CHOICE].format(body="国家税务总局青禾市税务局", court="青禾县人民法院")
     ordinary = Application.objects.filter(organisation__name="青禾县公安局").exclude(reply_letter="").first()
     assert "青禾县人民政府" in remedy_of(letter_paragraphs(ordinary))
+
+
+@time_machine.travel(TODAY)
+def test_clerk_drafts_a_not_this_body_reply_in_the_admin_and_is_told_what_is_missing(client, gongan, gongan_clerk):
+    application = make_application(gongan, gongan_clerk, arrived_on=datetime.date(2026, 10, 9))
+    client.force_login(gongan_clerk)
+    url = f"/admin/requests_app/application/{application.pk}/step/draft_reply/"
+
+    refused = client.post(url, {"reply_type": "not_this_body", "reply_text": "城区交通信号灯由交通运输部门设置和管理"})
+
+    assert refused.status_code == 400
+    assert "请写明负责公开该信息的行政机关名称及联系方式" in refused.content.decode()
+    response = client.post(url, {
+        "reply_type": "not_this_body", "reply_text": "城区交通信号灯由交通运输部门设置和管理",
+        "responsible_body": "青禾县交通运输局（联系电话：0539-7900220）",
+    })
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == Application.State.REPLY_DRAFTED
+    paragraphs = letter_paragraphs(application)
+    assert any("第三十六条第（五）项" in paragraph and "青禾县交通运输局（联系电话：0539-7900220）" in paragraph for paragraph in paragraphs)
+    assert remedy_of(paragraphs) == PARAGRAPH[CHOICE].format(body="青禾县人民政府", court="青禾县人民法院")
