@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, RefusedFormIs400, TimelineInline
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
-from . import forms, holiday_notice, permissions, selectors, workflow
+from . import forms, holiday_notice, permissions, remedies, selectors, workflow
 from .models import Application, ApplicationEvent, CalendarDay, ReplySettings, ReplyType
 
 
@@ -428,4 +428,19 @@ class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
 
 @admin.register(ReplySettings)
 class ReplySettingsAdmin(CountyOfficeAdmin, admin.ModelAdmin):
-    list_display = ("organisation", "reconsideration_body", "court")
+    list_display = ("organisation", "is_vertically_managed", "superior_authority", "letter_reconsideration_body", "letter_court")
+    list_filter = ("is_vertically_managed",)
+    list_select_related = ("organisation__parent",)
+    fieldsets = (
+        (None, {"fields": ("organisation", "is_vertically_managed", "superior_authority")}),
+        ("特别设置（通常留空，由法定规则确定）", {"fields": ("reconsideration_body", "court")}),
+    )
+
+    # What the letters print, after the rules of remedies.py: the override, or the body the law names.
+    @admin.display(description="告知书中的行政复议机关")
+    def letter_reconsideration_body(self, obj):
+        return remedies.reconsideration_body(obj.organisation, obj)
+
+    @admin.display(description="告知书中的管辖法院")
+    def letter_court(self, obj):
+        return remedies.court(obj.organisation, obj)

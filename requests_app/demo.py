@@ -31,11 +31,21 @@ NAMES = ["王建国", "李秀兰", "张伟", "刘洋", "陈静", "杨帆", "赵�
 COMPANIES = [("青禾县某某建材有限公司", "business"), ("青禾律师事务所", "legal_service"), ("青禾县农业科学研究所", "research"),
              ("青禾县慈善总会", "non_profit"), ("青禾县某某农民专业合作社", "other")]
 
+# 《行政复议法》第二十七条: the demo county's vertically managed bodies and their next-level authority,
+# which their letters name as the reconsideration body.
+VERTICALLY_MANAGED = {"国家税务总局青禾县税务局": "国家税务总局青禾市税务局"}
+TAX_SUBJECTS = {
+    ReplyType.WITHHELD_THIRD_PARTY: "青禾县某某建材有限公司2025年度纳税申报资料",
+    ReplyType.DISCLOSED: "2025年青禾县小微企业税费减免政策执行情况",
+}
+
 REPLY_DETAILS = {
     ReplyType.ALREADY_PUBLIC: {"where_public": "青禾县人民政府门户网站“政府信息公开”专栏"},
     ReplyType.DISCLOSED: {"reply_text": "现将所申请的信息以电子邮件方式提供给你"},
     ReplyType.PARTIALLY_DISCLOSED: {"reply_text": "其中涉及个人身份证号码、住址等个人隐私的内容已作区分处理"},
-    ReplyType.UNAVAILABLE_NOT_HELD: {"reply_text": "经检索，本机关未制作或获取该信息", "responsible_body": "青禾县自然资源局（电话0539-7900017）"},
+    ReplyType.UNAVAILABLE_NOT_HELD: {"reply_text": "经检索，本机关未制作或获取该信息"},
+    ReplyType.NOT_THIS_BODY: {"reply_text": "征地补偿安置方案由自然资源主管部门拟定并公开",
+                              "responsible_body": "青禾县自然资源局（联系电话：0539-7900017）"},
     ReplyType.OTHER: {"reply_text": "申请人于答复前通过其他途径已获取该信息，本机关终止办理"},
 }
 
@@ -126,16 +136,25 @@ def _reply(rng, application, clerk, reviewer, reply_type, *, send=True, archive=
     return application
 
 
+def _reply_settings():
+    """Remedy facts the rules of remedies.py cannot know: the city above the county, vertical management."""
+    for organisation in Organisation.objects.filter(kind=Organisation.Kind.COUNTY_GOVERNMENT):
+        ReplySettings.objects.get_or_create(
+            organisation=organisation, defaults={"superior_authority": "青禾市人民政府", "court": "青禾市中级人民法院"}
+        )
+    for organisation in Organisation.objects.filter(name__in=VERTICALLY_MANAGED):
+        ReplySettings.objects.get_or_create(organisation=organisation, defaults={
+            "is_vertically_managed": True, "superior_authority": VERTICALLY_MANAGED[organisation.name],
+        })
+
+
 @transaction.atomic
 def load_demo():
+    _reply_settings()
     if Application.objects.exists():
         return "已有申请，未新增"
     rng = random.Random(36)
     admin = User.objects.get(username="admin")
-    for organisation in Organisation.objects.filter(kind=Organisation.Kind.COUNTY_GOVERNMENT):
-        ReplySettings.objects.get_or_create(
-            organisation=organisation, defaults={"reconsideration_body": "青禾市人民政府", "court": "青禾市中级人民法院"}
-        )
     organisations = list(Organisation.objects.filter(name__in=SUBJECTS))
     today = timezone.localdate()
     reply_types = list(ReplyType)
@@ -155,6 +174,9 @@ def load_demo():
             application = workflow.request_supplement(application, by=clerk, note="请明确所需信息的时间范围",
                                                       on=add_working_days(application.receipt_date, 2))
             application = workflow.record_supplement(application, by=clerk, received_on=add_working_days(application.receipt_date, 6))
+        if reply_type == ReplyType.NOT_PROCESSED_EXCESSIVE:
+            application = workflow.request_reasons(application, by=clerk, on=add_working_days(application.receipt_date, 2),
+                                                   note="本月内提出同类申请40余件，请说明申请理由")
         if reply_type == ReplyType.WITHHELD_THIRD_PARTY or rng.random() < 0.08:
             if application.state == Application.State.REGISTERED:
                 sent = add_working_days(application.clock_start, 3)
@@ -162,10 +184,18 @@ def load_demo():
                 application = workflow.record_third_party_answer(application, by=clerk, answered_on=add_working_days(sent, 8),
                                                                  note="第三方不同意公开")
         if rng.random() < 0.1 and application.state == Application.State.REGISTERED:
-            application = workflow.extend(application, by=reviewer, days=15, note="涉及多个科室，需协调")
-            _backdate(application, add_working_days(application.receipt_date, 15))
+            decided = add_working_days(application.clock_start, 15)
+            application = workflow.extend(application, by=reviewer, days=15, note="涉及多个科室，需协调", on=decided)
         _reply(rng, application, clerk, reviewer, reply_type, archive=rng.random() < 0.5)
         made += 1
+    # The tax bureau's letters name its superior, 国家税务总局青禾市税务局, as the reconsideration body.
+    for organisation in Organisation.objects.filter(name__in=VERTICALLY_MANAGED):
+        clerk = _staff(organisation, "clerk", admin)
+        for n, (reply_type, description) in enumerate(TAX_SUBJECTS.items()):
+            arrived = today - datetime.timedelta(days=120 + 30 * n)
+            application = _new(rng, organisation, clerk, arrived, online=False, description=description)
+            _reply(rng, application, clerk, _staff(organisation, "reviewer", admin), reply_type)
+            made += 1
     # Withdrawn ones.
     for n in range(3):
         organisation = organisations[n]

@@ -5,7 +5,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -15,7 +14,8 @@ from docx.shared import Cm, Pt
 
 from portal.text import clean_text
 
-from .models import Application, ReplySettings, ReplyType
+from .models import Application, ReplyType
+from .remedies import remedy_paragraph
 
 HEADING = "政府信息公开申请答复告知书"
 REGULATION = "《中华人民共和国政府信息公开条例》"
@@ -73,6 +73,11 @@ DECISIONS = {
         "经检索，本机关未制作或者获取{you}申请公开的政府信息：{reply_text}。根据" + REGULATION
         + "第三十六条第（四）项的规定，现告知{you}该政府信息在本机关不存在。"
     ),
+    # 第三十六条第（五）项: the reason, and the responsible body's name and contact (REPLY_REQUIREMENTS).
+    ReplyType.NOT_THIS_BODY: (
+        "经审查，{you}申请获取的政府信息不属于本机关负责公开：{reply_text}。根据" + REGULATION
+        + "第三十六条第（五）项的规定，现告知{you}负责公开该政府信息的行政机关为{responsible_body}，{you}可以向该机关提出申请。"
+    ),
     ReplyType.UNAVAILABLE_NEEDS_CREATION: (
         "经审查，{reply_text}。{you}申请获取的信息需要本机关对现有政府信息进行加工、分析才能形成，本机关没有现成的政府信息。根据"
         + REGULATION + "第三十八条的规定，本机关不予提供。"
@@ -117,15 +122,6 @@ DECISIONS = {
     ReplyType.OTHER: "{reply_text}。",
 }
 
-# 第三十六条第（五）项: when the information is another body's to disclose, its name (and contact) must be told.
-# Added after the 不掌握 decision when staff know that body; they may put its contact in the same field.
-RESPONSIBLE_BODY = (
-    "该政府信息不属于本机关负责公开。根据" + REGULATION + "第三十六条第（五）项的规定，现告知{you}负责公开该政府信息的行政机关为"
-    "{responsible_body}，{you}可以向该机关提出申请。"
-)
-
-REMEDY = "如对本答复不服，可以自收到本告知书之日起六十日内向{reconsideration_body}申请行政复议，或者在六个月内向{court}提起行政诉讼。"
-
 ATTACHED_INFORMATION = {
     ReplyType.DISCLOSED: "所申请公开的政府信息",
     ReplyType.PARTIALLY_DISCLOSED: "区分处理后的政府信息",
@@ -169,15 +165,6 @@ def _clause(value):
     return (value or "").strip().rstrip("。．.；;，,：:")
 
 
-def remedy_bodies(organisation):
-    """(复议机关, 管辖法院) from the organisation's ReplySettings, or else the county-wide settings."""
-    try:
-        reply_settings = organisation.reply_settings
-    except ReplySettings.DoesNotExist:
-        return settings.REMEDY_RECONSIDERATION_BODY, settings.REMEDY_COURT
-    return reply_settings.reconsideration_body, reply_settings.court
-
-
 def reference_number(application):
     """e.g. 县公安局依申请答〔2026〕42号, from tracking number YSQ-2026-00042."""
     match = TRACKING_NUMBER.match(application.tracking_number or "")
@@ -210,8 +197,6 @@ def compose(application):
     }
     template = DECISIONS[reply_type]
     decision = template.format(**fields)
-    if reply_type == ReplyType.UNAVAILABLE_NOT_HELD and application.responsible_body:
-        decision += RESPONSIBLE_BODY.format(**fields)
     # A reply type whose text has no place for staff's explanation still shows it, after the decision.
     if "{reply_text}" not in template and application.reply_text.strip():
         decision += "\n" + application.reply_text.strip()
@@ -223,8 +208,7 @@ def compose(application):
         # No file name: stored files carry generated names, and the letter must read the same whenever
         # it is shown again.
         body.append(f"附件：{ATTACHED_INFORMATION[reply_type]}")
-    reconsideration_body, court = remedy_bodies(organisation)
-    body.append(REMEDY.format(reconsideration_body=reconsideration_body, court=court))
+    body.append(remedy_paragraph(reply_type, organisation))
     body.append("特此告知。")
 
     replied_on = application.replied_on or timezone.localdate()

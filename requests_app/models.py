@@ -68,6 +68,9 @@ class ReplyType(models.TextChoices):
     WITHHELD_ENFORCEMENT = "withheld_enforcement", "不予公开：属于行政执法案卷"
     WITHHELD_QUERY = "withheld_query", "不予公开：属于行政查询事项"
     UNAVAILABLE_NOT_HELD = "unavailable_not_held", "无法提供：本机关不掌握相关政府信息"
+    # 第三十六条第（五）项. Table 三 has no row of its own for it; it is counted in the row above (REPORT_ROWS),
+    # and its label says so, after that row's words.
+    NOT_THIS_BODY = "not_this_body", "无法提供：本机关不掌握相关政府信息（不属于本机关负责公开，告知负责公开的机关）"
     UNAVAILABLE_NEEDS_CREATION = "unavailable_needs_creation", "无法提供：没有现成信息需要另行制作"
     UNAVAILABLE_UNCLEAR = "unavailable_unclear", "无法提供：补正后申请内容仍不明确"
     NOT_PROCESSED_PETITION = "not_processed_petition", "不予处理：信访举报投诉类申请"
@@ -75,8 +78,9 @@ class ReplyType(models.TextChoices):
     NOT_PROCESSED_PUBLICATION = "not_processed_publication", "不予处理：要求提供公开出版物"
     NOT_PROCESSED_EXCESSIVE = "not_processed_excessive", "不予处理：无正当理由大量反复申请"
     NOT_PROCESSED_CONFIRMATION = "not_processed_confirmation", "不予处理：要求行政机关确认或重新出具已获取信息"
-    OTHER_NO_SUPPLEMENT = "other_no_supplement", "其他处理：申请人无正当理由逾期不补正，不再处理"
-    OTHER_FEE_UNPAID = "other_fee_unpaid", "其他处理：申请人逾期未缴纳信息处理费，不再处理"
+    # The annual report's own words (国办公开办函〔2021〕30号, table 三 (六)1 and 2).
+    OTHER_NO_SUPPLEMENT = "other_no_supplement", "其他处理：申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    OTHER_FEE_UNPAID = "other_fee_unpaid", "其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
     OTHER = "other", "其他处理：其他"
 
     @property
@@ -86,7 +90,48 @@ class ReplyType(models.TextChoices):
             return "disclosed"
         if self == ReplyType.PARTIALLY_DISCLOSED:
             return "partial"
+        if self == ReplyType.NOT_THIS_BODY:
+            return "unavailable"
         return self.value.split("_")[0] if not self.value.startswith("not_processed") else "not_processed"
+
+    @property
+    def report_row(self):
+        """The row of the annual report's table 三 this reply is counted in (REPORT_ROWS)."""
+        return REPORT_ROWS[self]
+
+
+# The row of table 三 (国办公开办函〔2021〕30号) each reply type is counted in, as the table prints it.
+# Two reply types share a row twice:
+# - 已主动公开 is counted as 予以公开: the applicant is given the information, by telling where it is.
+# - 不属于本机关负责公开 (第三十六条第（五）项) has no row of its own. It is counted as 本机关不掌握相关政府信息,
+#   as county reports do in practice: the body holds no information of its own to give, and (五) is the
+#   case of (四) where another body is known to be responsible. Not 其他处理 3, which is for replies the
+#   条例 does not name.
+REPORT_ROWS = {
+    ReplyType.ALREADY_PUBLIC: "（一）予以公开",
+    ReplyType.DISCLOSED: "（一）予以公开",
+    ReplyType.PARTIALLY_DISCLOSED: "（二）部分公开",
+    ReplyType.WITHHELD_STATE_SECRET: "（三）不予公开 1.属于国家秘密",
+    ReplyType.WITHHELD_LAW: "（三）不予公开 2.其他法律行政法规禁止公开",
+    ReplyType.WITHHELD_THREE_SECURITIES: "（三）不予公开 3.危及“三安全一稳定”",
+    ReplyType.WITHHELD_THIRD_PARTY: "（三）不予公开 4.保护第三方合法权益",
+    ReplyType.WITHHELD_INTERNAL: "（三）不予公开 5.属于三类内部事务信息",
+    ReplyType.WITHHELD_PROCESS: "（三）不予公开 6.属于四类过程性信息",
+    ReplyType.WITHHELD_ENFORCEMENT: "（三）不予公开 7.属于行政执法案卷",
+    ReplyType.WITHHELD_QUERY: "（三）不予公开 8.属于行政查询事项",
+    ReplyType.UNAVAILABLE_NOT_HELD: "（四）无法提供 1.本机关不掌握相关政府信息",
+    ReplyType.NOT_THIS_BODY: "（四）无法提供 1.本机关不掌握相关政府信息",
+    ReplyType.UNAVAILABLE_NEEDS_CREATION: "（四）无法提供 2.没有现成信息需要另行制作",
+    ReplyType.UNAVAILABLE_UNCLEAR: "（四）无法提供 3.补正后申请内容仍不明确",
+    ReplyType.NOT_PROCESSED_PETITION: "（五）不予处理 1.信访举报投诉类申请",
+    ReplyType.NOT_PROCESSED_REPEAT: "（五）不予处理 2.重复申请",
+    ReplyType.NOT_PROCESSED_PUBLICATION: "（五）不予处理 3.要求提供公开出版物",
+    ReplyType.NOT_PROCESSED_EXCESSIVE: "（五）不予处理 4.无正当理由大量反复申请",
+    ReplyType.NOT_PROCESSED_CONFIRMATION: "（五）不予处理 5.要求行政机关确认或重新出具已获取信息",
+    ReplyType.OTHER_NO_SUPPLEMENT: "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ReplyType.OTHER_FEE_UNPAID: "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ReplyType.OTHER: "（六）其他处理 3.其他",
+}
 
 
 # What each reply type must carry, as the law requires (field name → what to ask for).
@@ -98,6 +143,11 @@ REPLY_REQUIREMENTS = {
         "redacted_file": "部分公开须附区分处理后的信息",
     },
     ReplyType.UNAVAILABLE_NOT_HELD: {"reply_text": "请说明本机关不掌握该信息的情况"},
+    # 第三十六条第（五）项: tell the applicant why, and the responsible body's name and contact.
+    ReplyType.NOT_THIS_BODY: {
+        "reply_text": "请说明该信息不属于本机关负责公开的理由",
+        "responsible_body": "请写明负责公开该信息的行政机关名称及联系方式",
+    },
     ReplyType.OTHER: {"reply_text": "请写明处理情况"},
 }
 for _type in ReplyType:
@@ -372,13 +422,28 @@ class ApplicationCounter(models.Model):
 
 
 class ReplySettings(models.Model):
-    """Per organisation: where an applicant may seek remedy, as every reply letter must say."""
+    """Per organisation: the facts the remedy paragraph of its letters is built from (remedies.py),
+    and overrides for the bodies that paragraph names."""
 
     organisation = models.OneToOneField(Organisation, verbose_name="机关", on_delete=models.CASCADE, related_name="reply_settings")
-    reconsideration_body = CleanCharField(
-        "行政复议机关", max_length=100, help_text="例如：青禾县人民政府（县政府部门）；青禾市人民政府（县人民政府）"
+    # 《行政复议法》（2023）第二十七条: 对海关、金融、外汇管理等实行垂直领导的行政机关、税务和国家安全机关的行政行为不服的，
+    # 向上一级主管部门申请行政复议.
+    is_vertically_managed = models.BooleanField(
+        "实行垂直领导", default=False,
+        help_text="海关、金融、外汇管理等实行垂直领导的机关及税务、国家安全机关（《行政复议法》第二十七条）：向上一级主管部门申请行政复议",
     )
-    court = CleanCharField("行政诉讼管辖法院", max_length=100, help_text="例如：青禾县人民法院")
+    superior_authority = CleanCharField(
+        "上一级主管部门或上一级人民政府", max_length=100, blank=True,
+        help_text="实行垂直领导的机关填写上一级主管部门，例如：国家税务总局青禾市税务局；县人民政府填写上一级人民政府，例如：青禾市人民政府",
+    )
+    reconsideration_body = CleanCharField(
+        "行政复议机关（特别设置）", max_length=100, blank=True,
+        help_text="通常留空，由法定规则确定：县政府部门、乡镇为县人民政府，实行垂直领导的机关为上一级主管部门，县人民政府为上一级人民政府",
+    )
+    court = CleanCharField(
+        "行政诉讼管辖法院（特别设置）", max_length=100, blank=True,
+        help_text="留空时：县人民政府为有管辖权的中级人民法院，其他机关为全县默认法院；实行集中管辖的地方请填写指定法院",
+    )
     supplement_period_days = models.PositiveSmallIntegerField(
         "补正期限（工作日）", null=True, blank=True,
         help_text="告知补正时给申请人的合理期限（条例第三十条）；不填则用全县设置（默认15个工作日）",
@@ -387,6 +452,17 @@ class ReplySettings(models.Model):
     class Meta:
         verbose_name = "答复救济途径设置"
         verbose_name_plural = "答复救济途径设置"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_vertically_managed=False) | ~Q(superior_authority=""),
+                name="vertically_managed_names_its_superior",
+                violation_error_message="实行垂直领导的机关须填写上一级主管部门",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.organisation.name}：复议 {self.reconsideration_body}，诉讼 {self.court}"
+        return f"{self.organisation.name}的救济途径设置"
+
+    def clean(self):
+        if self.is_vertically_managed and not self.superior_authority.strip():
+            raise ValidationError({"superior_authority": "实行垂直领导的机关须填写上一级主管部门（行政复议机关）"})

@@ -262,7 +262,7 @@ def record_third_party_answer(application, *, by, answered_on, note=""):
 
 
 @transaction.atomic
-def extend(application, *, by, days, note):
+def extend(application, *, by, days, note, on=None):
     """条例第三十三条: with the disclosure office head's approval, at most 20 more working days, once,
     and the applicant is told (the event is public)."""
     application = _locked(application)
@@ -270,9 +270,11 @@ def extend(application, *, by, days, note):
     _require(permissions.can_extend(by, application), "延长答复期限须经政府信息公开工作机构负责人（审核员）同意")
     _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能延期")
     # 条例第三十三条: an extension is decided within the answer period, not to rescue an overdue one.
-    today = timezone.localdate()
+    # `on` is the day it was decided, when recorded afterwards (default today).
+    on = on or timezone.localdate()
+    check_date(on, "on", "延期决定日期", not_before=application.receipt_date, previous="收到申请之日")
     _require(
-        application.due_date is not None and today <= application.due_date,
+        application.due_date is not None and on <= application.due_date,
         f"答复期限已于{application.due_date:%Y年%-m月%-d日}届满，不能再延长；延长答复期限须在期限届满前决定并告知申请人"
         if application.due_date else "该申请当前不在计时中，不能延期", "days",
     )
@@ -280,7 +282,7 @@ def extend(application, *, by, days, note):
     _require(1 <= days <= MAX_EXTENSION_DAYS, "延长的期限最长不得超过20个工作日", "days")
     _require(note, "请写明延期理由", "note")
     application.extension_days = days
-    return _move(application, application.state, Action.EXTENDED, by=by, note=f"延长{days}个工作日：{note}")
+    return _move(application, application.state, Action.EXTENDED, by=by, on=on, note=f"延长{days}个工作日：{note}")
 
 
 @transaction.atomic
@@ -424,7 +426,7 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
     information_file = _accepted(information_file, "information_file")
     redacted_file = _accepted(redacted_file, "redacted_file")
     fields = {
-        "reply_text": reply_text, "where_public": where_public,
+        "reply_text": reply_text, "where_public": where_public, "responsible_body": responsible_body,
         "redacted_file": redacted_file or application.redacted_file,
     }
     problems = reply_problems(reply_type, fields)

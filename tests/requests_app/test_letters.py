@@ -1,5 +1,5 @@
-"""The reply letter: every reply type states its decision on the right article of the 条例, and every
-letter names where the applicant may seek remedy."""
+"""The reply letter: every reply type states its decision on the right article of the 条例. The remedy
+paragraph, reply type by reply type, is proved in test_remedies.py."""
 
 import datetime
 import io
@@ -28,6 +28,7 @@ EXPECTED_BASIS = {
     R.WITHHELD_ENFORCEMENT: ["第十六条第二款", "第三十六条第（三）项", "行政执法案卷", "不予公开"],
     R.WITHHELD_QUERY: ["第三十六条第（七）项", "依照有关法律、行政法规的规定办理"],
     R.UNAVAILABLE_NOT_HELD: ["第三十六条第（四）项", "不存在"],
+    R.NOT_THIS_BODY: ["第三十六条第（五）项", "不属于本机关负责公开", "负责公开该政府信息的行政机关为青禾县交通运输局（联系电话：0539-7900220）"],
     R.UNAVAILABLE_NEEDS_CREATION: ["第三十八条", "加工、分析", "不予提供"],
     R.UNAVAILABLE_UNCLEAR: ["第三十条", "补正后申请内容仍不明确"],
     R.NOT_PROCESSED_PETITION: ["第三十九条第一款", "信访、投诉、举报"],
@@ -44,6 +45,7 @@ REPLY_FIELDS = {
     "reply_text": "经认真核查，相关情况说明如下",
     "where_public": "青禾县人民政府门户网站“政府信息公开”栏目（http://www.qinghe.gov.cn/zfxxgk）",
     "redacted_file": "applications/2026/5f0c2b1e.pdf",
+    "responsible_body": "青禾县交通运输局（联系电话：0539-7900220）",
 }
 
 REMEDY = "如对本答复不服，可以自收到本告知书之日起六十日内向{}申请行政复议，或者在六个月内向{}提起行政诉讼。"
@@ -108,8 +110,8 @@ def test_letter_states_the_decision_and_its_article(gongan, reply_type):
         assert "《中华人民共和国政府信息公开条例》" in text
     if "reply_text" in REPLY_REQUIREMENTS[reply_type]:
         assert "经认真核查，相关情况说明如下" in text
-    assert REMEDY.format("青禾县人民政府", "青禾县人民法院") in text
-    assert text.endswith("青禾县公安局\n2026年10月30日\n联系电话：0539-7900110")
+    assert "申请行政复议" in text
+    assert text.endswith("特此告知。\n青禾县公安局\n2026年10月30日\n联系电话：0539-7900110")
 
 
 def test_docx_has_exactly_the_paragraphs_of_the_text(gongan):
@@ -125,38 +127,42 @@ def test_docx_has_exactly_the_paragraphs_of_the_text(gongan):
 
 
 def test_reply_settings_override_the_remedy_bodies(gongan):
-    ReplySettings.objects.create(organisation=gongan, reconsideration_body="青禾市公安局", court="青禾市青山区人民法院")
+    ReplySettings.objects.create(organisation=gongan, reconsideration_body="青禾市人民政府", court="青禾市青山区人民法院")
     application = make_application(gongan, ReplyType.DISCLOSED)
 
     text = docx_text(reply_letter(application))
 
-    assert REMEDY.format("青禾市公安局", "青禾市青山区人民法院") in text
+    assert REMEDY.format("青禾市人民政府", "青禾市青山区人民法院") in text
     assert "青禾县人民法院" not in text
 
 
-def test_organisation_without_reply_settings_uses_the_county_defaults(gongan, settings):
-    settings.REMEDY_RECONSIDERATION_BODY = "青禾市人民政府"
+def test_department_without_reply_settings_names_its_county_government_and_the_default_court(gongan, settings):
+    """《行政复议法》第二十四条: the county government of the organisation tree, not a setting."""
+    settings.REMEDY_RECONSIDERATION_BODY = "某某县人民政府"
+    settings.REMEDY_COURT = "青禾县人民法院"
     application = make_application(gongan, ReplyType.DISCLOSED)
 
-    assert REMEDY.format("青禾市人民政府", "青禾县人民法院") in letter_text(application)
+    assert REMEDY.format("青禾县人民政府", "青禾县人民法院") in letter_text(application)
 
 
-def test_not_held_names_the_body_responsible_for_disclosing(gongan):
-    application = make_application(
-        gongan, ReplyType.UNAVAILABLE_NOT_HELD, responsible_body="青禾县交通运输局（联系电话：0539-7900220）"
-    )
+def test_not_this_body_names_the_body_responsible_for_disclosing(gongan):
+    application = make_application(gongan, ReplyType.NOT_THIS_BODY, reply_text="城区交通信号灯由交通运输部门设置和管理")
 
     text = docx_text(reply_letter(application))
 
-    assert "第三十六条第（五）项" in text
-    assert "负责公开该政府信息的行政机关为青禾县交通运输局（联系电话：0539-7900220），你可以向该机关提出申请。" in text
+    assert (
+        "经审查，你申请获取的政府信息不属于本机关负责公开：城区交通信号灯由交通运输部门设置和管理。根据《中华人民共和国政府信息公开条例》"
+        "第三十六条第（五）项的规定，现告知你负责公开该政府信息的行政机关为青禾县交通运输局（联系电话：0539-7900220），你可以向该机关提出申请。"
+    ) in text.split("\n")
 
 
-def test_not_held_without_a_known_body_does_not_cite_item_five(gongan):
-    text = letter_text(make_application(gongan, ReplyType.UNAVAILABLE_NOT_HELD))
+def test_not_held_cites_item_four_only(gongan):
+    """Item (五) is its own reply type now: a 不掌握 letter never cites it, even with a body entered."""
+    text = letter_text(make_application(gongan, ReplyType.UNAVAILABLE_NOT_HELD, responsible_body="青禾县交通运输局"))
 
     assert "第三十六条第（四）项" in text
     assert "第三十六条第（五）项" not in text
+    assert "青禾县交通运输局" not in text
 
 
 def test_already_public_tells_where_to_get_it(gongan):
