@@ -174,6 +174,19 @@ def reference_number(application):
     return f"{organisation.short_name or organisation.name}依申请答〔{match['year']}〕{int(match['serial'])}号"
 
 
+# Applicants often start with the verb the letter already says, and end with a full stop.
+REQUEST_VERB = re.compile(r"^(?:本人|我|我单位|本单位)?(?:现)?(?:申请|要求|请求)(?:获取|公开|提供)?[：:，,]?")
+TRAILING_STOPS = "。．.；;，,、 "
+
+
+def requested(description):
+    """The information sought as the letter quotes it: one paragraph (the description may span lines),
+    without a leading 申请获取 and the closing full stop, so the letter never reads 申请获取“申请获取…。”."""
+    text = " ".join(description.split())
+    text = REQUEST_VERB.sub("", text, count=1).rstrip(TRAILING_STOPS)
+    return text or " ".join(description.split())
+
+
 def compose(application):
     """The letter for an application that has a reply type."""
     reply_type = ReplyType(application.reply_type)
@@ -182,8 +195,7 @@ def compose(application):
 
     receipt = (
         f"本机关于{chinese_date(application.receipt_date)}收到{you}提出的政府信息公开申请，"
-        # The description may span lines; the receipt must stay one paragraph.
-        f"申请获取“{' '.join(application.description.split())}”"
+        f"申请获取“{requested(application.description)}”"
     )
     if application.document_number_sought:
         receipt += f"（文号：{application.document_number_sought.strip()}）"

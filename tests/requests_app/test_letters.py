@@ -259,3 +259,14 @@ def test_organisation_without_phone_has_no_contact_line(county):
 
 def test_letter_filename():
     assert letter_filename(Application(tracking_number="YSQ-2026-00042")) == "YSQ-2026-00042答复告知书.docx"
+
+
+@pytest.mark.parametrize("description, quoted", [
+    ("申请获取2025年城乡低保名单。", "2025年城乡低保名单"),
+    ("本人申请公开：青禾县2025年征地补偿标准；", "青禾县2025年征地补偿标准"),
+    ("2025年户籍人口统计数据", "2025年户籍人口统计数据"),
+])
+def test_the_letter_quotes_the_request_without_repeating_its_verb_or_full_stop(gongan, description, quoted):
+    text = letter_text(make_application(gongan, ReplyType.DISCLOSED, description=description))
+    assert f"申请获取“{quoted}”。现答复如下：" in text
+    assert "申请获取“申请" not in text and "。”" not in text
