@@ -13,8 +13,13 @@ def active_schedule():
     return FeeSchedule.objects.filter(is_active=True).first() or FeeSchedule()
 
 
+def plain(amount):
+    """A sum of money or a rate without trailing zeros: 100, 12.5."""
+    return f"{Decimal(amount).normalize():f}"
+
+
 def _yuan(amount):
-    return f"{amount.normalize():f}元" if amount == amount.to_integral() else f"{amount}元"
+    return f"{plain(amount)}元"
 
 
 def fee_by_count(nth_in_month, schedule):

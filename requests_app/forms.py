@@ -198,6 +198,7 @@ class NotifyFeeForm(StepForm):
         error_messages={"invalid": "页数应为整数", "min_value": "页数不能为负数"},
     )
     on = step_date("收费通知日期")
+    payment_instructions = StepText("缴纳方式（写入收费通知书，如缴费地点、账户）", rows=2)
 
     def clean(self):
         cleaned = super().clean()

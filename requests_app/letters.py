@@ -277,7 +277,11 @@ def _add_paragraph(document, text, *, align=None, indent=False, font=BODY_FONT, 
 
 def reply_letter(application):
     """The letter as .docx bytes: the paragraphs of letter_text, laid out."""
-    letter = compose(application)
+    return letter_docx(compose(application), author=application.organisation.name)
+
+
+def letter_docx(letter, *, author):
+    """A Letter as .docx bytes, laid out as the county sends its letters (the reply, the fee notice)."""
     document = Document()
 
     section = document.sections[0]
@@ -298,7 +302,7 @@ def reply_letter(application):
     properties = document.core_properties
     properties.created = properties.modified = timezone.now()
     properties.title = letter.heading
-    properties.author = properties.last_modified_by = clean_text(application.organisation.name)
+    properties.author = properties.last_modified_by = clean_text(author)
     properties.comments = ""
 
     heading = _add_paragraph(

@@ -358,12 +358,14 @@ def open_proactive_draft(application, *, by, document_title, topic):
 
 
 @transaction.atomic
-def notify_fee(application, *, by, method, pages=None, on):
+def notify_fee(application, *, by, method, pages=None, on, payment_instructions=""):
     """条例第四十二条 and 国办函〔2020〕109号: a 收费通知 stating the amount, its basis and method, and
     the payment period (20 working days from receiving it). The clock stops until payment."""
-    from .fees import active_schedule, compute_fee
+    from .fee_notice import fee_notice_docx, notice_filename
+    from .fees import active_schedule, compute_fee, plain
 
     application = _locked(application)
+    payment_instructions = _text(payment_instructions, "payment_instructions")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以发出收费通知")
     _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能发出收费通知")
     _require(not application.events.filter(action=Action.FEE_NOTIFIED).exists(), "收费通知已发出，同一申请只能收费一次")
@@ -381,8 +383,11 @@ def notify_fee(application, *, by, method, pages=None, on):
     application.fee_notified_on = on
     application.fee_due = add_working_days(on, schedule.payment_days)
     application.fee_paid_on = None
+    application.fee_notice_letter = ContentFile(
+        fee_notice_docx(application, schedule, payment_instructions), name=notice_filename(application),
+    )
     note = (
-        f"{Application.FeeMethod(method).label}，信息处理费{amount}元（{computation}）；"
+        f"{Application.FeeMethod(method).label}，信息处理费{plain(amount)}元（{computation}）；"
         f"请于{application.fee_due:%Y年%-m月%-d日}前缴纳（{schedule.payment_days}个工作日），"
         "缴费前的期间不计入答复期限，逾期未缴纳的不再处理该申请"
     )
@@ -392,6 +397,8 @@ def notify_fee(application, *, by, method, pages=None, on):
 @transaction.atomic
 def record_payment(application, *, by, paid_on):
     """The applicant paid: the working days from the notice to payment are not counted (办法第八条)."""
+    from .fees import plain
+
     application = _locked(application)
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记缴费")
     _require(application.state == State.FEE_NOTIFIED, "该申请不在待缴费状态")
@@ -401,7 +408,7 @@ def record_payment(application, *, by, paid_on):
     application.fee_paid_on = paid_on
     return _move(
         application, State.REGISTERED, Action.FEE_PAID, by=by, on=paid_on,
-        note=f"已缴纳信息处理费{application.fee_amount}元（不计入答复期限的工作日：{paused}日）",
+        note=f"已缴纳信息处理费{plain(application.fee_amount)}元（不计入答复期限的工作日：{paused}日）",
     )
 
 

@@ -127,7 +127,7 @@ def test_a_fee_notice_states_the_amount_and_stops_the_clock_on_2026_10_12(applic
     assert application.fee_due == workflow.add_working_days(D(2026, 10, 9), 20)
     event = application.events.latest("pk")
     assert event.is_public
-    assert "信息处理费720.00元" in event.note and f"{application.fee_due:%Y年%-m月%-d日}前缴纳" in event.note
+    assert "信息处理费720元" in event.note and f"{application.fee_due:%Y年%-m月%-d日}前缴纳" in event.note
 
 
 @time_machine.travel(OCT_12)
@@ -278,3 +278,36 @@ def test_fee_unpaid_reply_through_the_admin_only_after_the_period(client, applic
         assert client.post(step_url(application, "draft_fee_unpaid_reply"), data).status_code == 302
     application.refresh_from_db()
     assert (application.state, application.reply_type) == (Application.State.REPLY_DRAFTED, ReplyType.OTHER_FEE_UNPAID)
+
+
+# ---------------------------------------------------------------- the 收费通知书
+
+
+@time_machine.travel(OCT_12)
+def test_the_fee_notice_letter_states_basis_standard_amount_and_period_on_2026_10_12(client, application, gongan_clerk):
+    """办法第八条: the notice says the basis, the standard, the amount and how and by when to pay. Read
+    back with python-docx, downloaded through the admin as the clerk."""
+    import io
+
+    from docx import Document
+
+    client.force_login(gongan_clerk)
+    response = client.post(step_url(application, "notify_fee"), {
+        "method": "by_quantity", "pages": "201", "on": "2026-10-09", "payment_instructions": "到县政务服务中心3号窗口缴纳",
+    })
+    assert response.status_code == 302
+    application.refresh_from_db()
+    response = client.get(f"/admin/requests_app/application/{application.pk}/file/fee_notice_letter/")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert text.startswith("政府信息公开信息处理费收费通知书\n")
+    assert "依申请收费〔2026〕1号" in text and "王小明：" in text
+    assert "第四十二条" in text and "国办函〔2020〕109号" in text and "按量计收" in text
+    assert "30页以下（含30页）的，不收费；31—100页（含100页）的部分，10元/页" in text
+    assert "第201页以上 1页 × 40元 = 40元；合计2740元。" in text
+    assert "人民币2740.00元" in text
+    assert f"20个工作日内（{application.fee_due.year}年{application.fee_due.month}月{application.fee_due.day}日前）" in text
+    assert "缴纳方式：到县政务服务中心3号窗口缴纳。" in text
+    assert "不计算在政府信息公开申请的答复期限内" in text and "不再处理该政府信息公开申请" in text
+    assert document.core_properties.author == application.organisation.name
