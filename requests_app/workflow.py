@@ -413,9 +413,10 @@ def record_payment(application, *, by, paid_on):
 
 
 def fee_overdue(application, today=None):
-    """办法第八条: the payment period of a fee notice passed without payment."""
+    """办法第八条: the payment period of a fee notice passed without payment. From the facts, not the
+    state, so a 逾期未缴费 reply the reviewer returned can be drafted again."""
     today = today or timezone.localdate()
-    return application.state == State.FEE_NOTIFIED and application.fee_due is not None and today > application.fee_due
+    return application.fee_due is not None and application.fee_paid_on is None and today > application.fee_due
 
 
 def reply_problems(reply_type, fields):
@@ -450,7 +451,7 @@ def _require_supplement_facts(application, reply_type):
         _require(
             fee_overdue(application),
             f"缴费期限（{application.fee_due:%Y年%-m月%-d日}）尚未届满，不能按“逾期未缴纳信息处理费”处理"
-            if application.state == State.FEE_NOTIFIED and application.fee_due
+            if application.fee_due and application.fee_paid_on is None
             else "未发出收费通知或申请人已缴费的申请，不能按“逾期未缴纳信息处理费”处理",
             "reply_type",
         )

@@ -311,3 +311,36 @@ def test_the_fee_notice_letter_states_basis_standard_amount_and_period_on_2026_1
     assert "缴纳方式：到县政务服务中心3号窗口缴纳。" in text
     assert "不计算在政府信息公开申请的答复期限内" in text and "不再处理该政府信息公开申请" in text
     assert document.core_properties.author == application.organisation.name
+
+
+def test_a_returned_fee_unpaid_reply_can_be_drafted_again_after_the_period(application, gongan_clerk, gongan_reviewer):
+    with time_machine.travel(OCT_12):
+        workflow.notify_fee(application, by=gongan_clerk, method="by_quantity", pages=31, on=D(2026, 10, 9))
+    with time_machine.travel(NOV_09):
+        workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.OTHER_FEE_UNPAID, reply_text="逾期未缴")
+        workflow.return_reply(application, by=gongan_reviewer, note="请写明收费通知送达日期")
+        workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.OTHER_FEE_UNPAID,
+                             reply_text="收费通知已于2026年10月9日当面送达，申请人逾期未缴")
+    application.refresh_from_db()
+    assert (application.state, application.reply_type) == (Application.State.REPLY_DRAFTED, ReplyType.OTHER_FEE_UNPAID)
+
+
+def test_a_paid_fee_is_no_ground_for_the_fee_unpaid_reply(application, gongan_clerk):
+    with time_machine.travel(OCT_12):
+        workflow.notify_fee(application, by=gongan_clerk, method="by_quantity", pages=31, on=D(2026, 10, 9))
+        workflow.record_payment(application, by=gongan_clerk, paid_on=D(2026, 10, 12))
+    with time_machine.travel(NOV_09):
+        with pytest.raises(workflow.WorkflowError, match="申请人已缴费"):
+            workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.OTHER_FEE_UNPAID, reply_text="逾期")
+
+
+@time_machine.travel(OCT_12)
+def test_the_applicant_sees_the_fee_and_its_period_in_the_status_lookup_on_2026_10_12(client, application, gongan_clerk):
+    workflow.notify_fee(application, by=gongan_clerk, method="by_quantity", pages=31, on=D(2026, 10, 9))
+    application.refresh_from_db()
+    response = client.post("/xxgk/apply/status/", {
+        "tracking_number": application.tracking_number, "query_code": application.query_code,
+    })
+    page = response.content.decode()
+    assert "待缴费" in page and "发出收费通知" in page and "信息处理费10元" in page
+    assert f"{application.fee_due:%Y年%-m月%-d日}前缴纳" in page
