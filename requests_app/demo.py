@@ -151,6 +151,10 @@ def load_demo():
         if reply_type in (ReplyType.OTHER_NO_SUPPLEMENT,):
             application = workflow.request_supplement(application, by=clerk, note="请写明所需信息的具体名称和年份，15日内补正",
                                                       on=add_working_days(application.receipt_date, 2))
+        elif reply_type == ReplyType.OTHER_FEE_UNPAID:
+            # 国办函〔2020〕109号: a fee notice whose 20 working days passed without payment.
+            application = workflow.notify_fee(application, by=clerk, method=Application.FeeMethod.BY_QUANTITY, pages=120,
+                                              on=add_working_days(application.receipt_date, 2))
         elif reply_type == ReplyType.UNAVAILABLE_UNCLEAR or rng.random() < 0.1:
             application = workflow.request_supplement(application, by=clerk, note="请明确所需信息的时间范围",
                                                       on=add_working_days(application.receipt_date, 2))
