@@ -1,7 +1,7 @@
 """An application's steps under the 2019 条例: receive, register, supplement, consult a third party,
-charge a fee, extend, draft / approve / send the reply, archive, withdraw. Each step checks the state and the actor,
-changes the row and writes its event in one transaction, with the row locked: of two staff acting at
-once, one wins and the other is told."""
+charge a fee, extend, draft / approve / send the reply, archive, withdraw. Each step checks the state
+and the actor, changes the row and writes its event in one transaction, with the row locked: of two
+staff acting at once, one wins and the other is told."""
 
 import datetime
 import re
