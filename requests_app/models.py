@@ -433,7 +433,8 @@ class FeeSchedule(models.Model):
         verbose_name = "信息处理费标准"
         verbose_name_plural = "信息处理费标准"
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_fee_schedule"),
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_fee_schedule",
+                                    violation_error_message="只能有一条启用的收费标准，请先停用原有标准"),
         ]
 
     def __str__(self):

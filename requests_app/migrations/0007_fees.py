@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '信息处理费标准',
                 'verbose_name_plural': '信息处理费标准',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='one_active_fee_schedule')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='one_active_fee_schedule', violation_error_message='只能有一条启用的收费标准，请先停用原有标准')],
             },
         ),
         migrations.RunPython(create_default_schedule, migrations.RunPython.noop),

@@ -344,3 +344,17 @@ def test_the_applicant_sees_the_fee_and_its_period_in_the_status_lookup_on_2026_
     page = response.content.decode()
     assert "待缴费" in page and "发出收费通知" in page and "信息处理费10元" in page
     assert f"{application.fee_due:%Y年%-m月%-d日}前缴纳" in page
+
+
+def test_only_one_standard_is_active(client, county_reviewer):
+    client.force_login(county_reviewer)
+    data = {
+        "name": "第二套标准", "is_active": "on", "payment_days": 20, "count_free": 10, "count_first_band_end": 30,
+        "count_first_rate": "100", "count_band_size": 10, "count_band_increase": "100", "page_free": 30,
+        "page_band1_end": 100, "page_band1_rate": "10", "page_band2_end": 200, "page_band2_rate": "20",
+        "page_above_rate": "40",
+    }
+    response = client.post("/admin/requests_app/feeschedule/add/", data)
+    assert response.status_code == 400
+    assert "只能有一条启用的收费标准" in response.content.decode()
+    assert FeeSchedule.objects.count() == 1
