@@ -21,7 +21,7 @@ from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, RefusedFormIs400, T
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
 from . import forms, holiday_notice, permissions, remedies, selectors, workflow
-from .models import Application, ApplicationEvent, CalendarDay, ReplySettings, ReplyType
+from .models import Application, ApplicationEvent, CalendarDay, FeeSchedule, ReplySettings, ReplyType
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -98,6 +98,12 @@ STEPS = {
         "答复已拟定，告知书已生成，待审核员审批",
     ),
     "record_third_party_answer": (forms.RecordThirdPartyAnswerForm, workflow.record_third_party_answer, "已登记第三方意见"),
+    "notify_fee": (forms.NotifyFeeForm, workflow.notify_fee, "已发出收费通知，缴费前答复期限暂停计算"),
+    "record_payment": (forms.RecordPaymentForm, workflow.record_payment, "已登记缴费，答复期限相应顺延"),
+    "draft_fee_unpaid_reply": (
+        forms.FeeUnpaidReplyForm, partial(workflow.draft_reply, reply_type=ReplyType.OTHER_FEE_UNPAID),
+        "答复已拟定，告知书已生成，待审核员审批",
+    ),
     "extend": (forms.ExtendForm, workflow.extend, "已延长答复期限"),
     "request_reasons": (forms.RequestReasonsForm, workflow.request_reasons, "已要求申请人说明理由"),
     "set_longer_period": (forms.LongerPeriodForm, workflow.set_longer_period, "已确定延迟答复期限并告知申请人"),
@@ -123,6 +129,7 @@ FILE_FIELDS = {
     "reply_letter": "答复告知书",
     "redacted_file": "提供的信息",
     "information_file": "信息原件（内部）",
+    "fee_notice_letter": "收费通知书",
 }
 
 
@@ -154,7 +161,8 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     readonly_fields = (
         "tracking_number", "receipt_date", "state", "clock_start", "third_party_paused_days", "extension_days",
         "due_date", "due_date_is_provisional", "reply_type", "reply_text", "where_public", "responsible_body",
-        "replied_on", "files",
+        "replied_on", "files", "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due",
+        "fee_paid_on", "fee_paused_days",
     )
 
     def get_queryset(self, request):
@@ -178,6 +186,8 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
                 "legal_representative", "phone", "email", "address", "postcode")}),
             ("所需信息", {"fields": ("description", "document_number_sought", "form_wanted", "delivery")}),
             ("期限", {"fields": ("clock_start", "third_party_paused_days", "extension_days", "due_date", "due_date_is_provisional")}),
+            ("信息处理费", {"fields": (
+                "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due", "fee_paid_on", "fee_paused_days")}),
             ("答复", {"fields": ("reply_type", "reply_text", "where_public", "responsible_body", "replied_on", "files")}),
         ]
 
@@ -231,7 +241,8 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     @admin.display(description="答复期限", ordering="due_date")
     def due(self, application):
         if application.due_date is None:
-            return "暂停计时" if application.state == Application.State.SUPPLEMENT_REQUESTED else "—"
+            paused = (Application.State.SUPPLEMENT_REQUESTED, Application.State.FEE_NOTIFIED)
+            return "暂停计时" if application.state in paused else "—"
         return f"{application.due_date:%Y-%m-%d}{'（暂定）' if application.due_date_is_provisional else ''}"
 
     @admin.display(description="剩余工作日")
@@ -432,7 +443,7 @@ class ReplySettingsAdmin(CountyOfficeAdmin, admin.ModelAdmin):
     list_filter = ("is_vertically_managed",)
     list_select_related = ("organisation__parent",)
     fieldsets = (
-        (None, {"fields": ("organisation", "is_vertically_managed", "superior_authority")}),
+        (None, {"fields": ("organisation", "is_vertically_managed", "superior_authority", "supplement_period_days")}),
         ("特别设置（通常留空，由法定规则确定）", {"fields": ("reconsideration_body", "court")}),
     )
 
@@ -444,3 +455,17 @@ class ReplySettingsAdmin(CountyOfficeAdmin, admin.ModelAdmin):
     @admin.display(description="告知书中的管辖法院")
     def letter_court(self, obj):
         return remedies.court(obj.organisation, obj)
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(CountyOfficeAdmin, admin.ModelAdmin):
+    """The county office adjusts the 信息处理费 standard; one row is active."""
+
+    list_display = ("name", "is_active", "count_free", "count_first_rate", "page_free", "page_band1_rate", "payment_days")
+    fieldsets = (
+        (None, {"fields": ("name", "is_active", "payment_days")}),
+        ("按件计收（同一申请人一个自然月内）", {"fields": (
+            "count_free", "count_first_band_end", "count_first_rate", "count_band_size", "count_band_increase")}),
+        ("按量计收（一件申请提供信息的页数，分段累进）", {"fields": (
+            "page_free", "page_band1_end", "page_band1_rate", "page_band2_end", "page_band2_rate", "page_above_rate")}),
+    )

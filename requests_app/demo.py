@@ -170,6 +170,10 @@ def load_demo():
         if reply_type in (ReplyType.OTHER_NO_SUPPLEMENT,):
             application = workflow.request_supplement(application, by=clerk, note="请写明所需信息的具体名称和年份，15日内补正",
                                                       on=add_working_days(application.receipt_date, 2))
+        elif reply_type == ReplyType.OTHER_FEE_UNPAID:
+            # 国办函〔2020〕109号: a fee notice whose 20 working days passed without payment.
+            application = workflow.notify_fee(application, by=clerk, method=Application.FeeMethod.BY_QUANTITY, pages=120,
+                                              on=add_working_days(application.receipt_date, 2))
         elif reply_type == ReplyType.UNAVAILABLE_UNCLEAR or rng.random() < 0.1:
             application = workflow.request_supplement(application, by=clerk, note="请明确所需信息的时间范围",
                                                       on=add_working_days(application.receipt_date, 2))
@@ -207,6 +211,7 @@ def load_demo():
     for n, (state, age) in enumerate([
         ("received", 1), ("received", 0), ("registered", 5), ("registered", 26), ("registered", 33), ("registered", 12),
         ("supplement_requested", 4), ("third_party", 10), ("reply_drafted", 14), ("reply_approved", 18), ("registered", 29),
+        ("fee_notified", 9),
     ]):
         organisation = organisations[n % len(organisations)]
         clerk, reviewer = _staff(organisation, "clerk", admin), _staff(organisation, "reviewer", admin)
@@ -216,6 +221,9 @@ def load_demo():
             workflow.request_supplement(application, by=clerk, note="请写明所需信息的年份", on=max(application.receipt_date, today - datetime.timedelta(days=2)))
         elif state == "third_party":
             workflow.consult_third_party(application, by=clerk, sent_on=today - datetime.timedelta(days=3), note="征求相关企业意见")
+        elif state == "fee_notified":
+            workflow.notify_fee(application, by=clerk, method=Application.FeeMethod.BY_QUANTITY, pages=260,
+                                on=max(application.receipt_date, today - datetime.timedelta(days=2)))
         elif state == "reply_approved":
             _reply(rng, application, clerk, reviewer, ReplyType.DISCLOSED, send=False)
         elif state == "reply_drafted":

@@ -185,6 +185,38 @@ class NoSupplementReplyForm(StepForm):
     reply_text = StepText("情况说明", required=True, required_message="请写明理由及法律依据")
 
 
+class NotifyFeeForm(StepForm):
+    title = "收费通知"
+    hint = "条例第四十二条、国办函〔2020〕109号：超过免费标准的才收费，按件或按量择一；缴费期间不计入答复期限"
+    button = "计算并发出收费通知"
+    method = forms.ChoiceField(
+        label="计收方式", choices=[("", "请选择")] + Application.FeeMethod.choices,
+        error_messages={"required": "请选择计收方式（按件或按量）", "invalid_choice": "请选择计收方式（按件或按量）"},
+    )
+    pages = forms.IntegerField(
+        label="提供信息的页数（按量计收时填写）", required=False, min_value=0,
+        error_messages={"invalid": "页数应为整数", "min_value": "页数不能为负数"},
+    )
+    on = step_date("收费通知日期")
+    payment_instructions = StepText("缴纳方式（写入收费通知书，如缴费地点、账户）", rows=2)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") == Application.FeeMethod.BY_QUANTITY and cleaned.get("pages") is None and "pages" not in self.errors:
+            self.add_error("pages", "按量计收请填写提供信息的页数（整数）")
+        return cleaned
+
+
+class RecordPaymentForm(StepForm):
+    title, hint, button = "登记缴费", "收费通知之日至缴费之日的工作日不计入答复期限", "登记缴费"
+    paid_on = step_date("缴费日期")
+
+
+class FeeUnpaidReplyForm(StepForm):
+    title, hint, button = "逾期未缴费", "申请人逾期未按收费通知缴纳费用的，不再处理该申请", "拟定“不再处理”答复"
+    reply_text = StepText("情况说明", required=True, required_message="请写明理由及法律依据")
+
+
 class ConsultThirdPartyForm(StepForm):
     title, hint, button = "征求第三方意见", "第三方答复时间不计入期限，最长15个工作日", "征求意见"
     sent_on = step_date("发出日期")

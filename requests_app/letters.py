@@ -115,7 +115,7 @@ DECISIONS = {
         + REGULATION + "第三十条的规定，视为{you}放弃申请，本机关不再处理该政府信息公开申请。"
     ),
     ReplyType.OTHER_FEE_UNPAID: (
-        "{you}申请公开政府信息的数量、频次明显超过合理范围，本机关已依法向{you}发出收取信息处理费的通知，{you}逾期未缴纳：{reply_text}。"
+        "{you}申请公开政府信息超出了免费提供的范围，本机关已依法向{you}发出收取信息处理费的通知，{you}逾期未缴纳：{reply_text}。"
         "根据" + REGULATION + "第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，"
         "视为{you}放弃申请，本机关不再处理该政府信息公开申请。"
     ),
@@ -273,7 +273,11 @@ def _add_paragraph(document, text, *, align=None, indent=False, font=BODY_FONT, 
 
 def reply_letter(application):
     """The letter as .docx bytes: the paragraphs of letter_text, laid out."""
-    letter = compose(application)
+    return letter_docx(compose(application), author=application.organisation.name)
+
+
+def letter_docx(letter, *, author):
+    """A Letter as .docx bytes, laid out as the county sends its letters (the reply, the fee notice)."""
     document = Document()
 
     section = document.sections[0]
@@ -294,7 +298,7 @@ def reply_letter(application):
     properties = document.core_properties
     properties.created = properties.modified = timezone.now()
     properties.title = letter.heading
-    properties.author = properties.last_modified_by = clean_text(application.organisation.name)
+    properties.author = properties.last_modified_by = clean_text(author)
     properties.comments = ""
 
     heading = _add_paragraph(

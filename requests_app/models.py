@@ -214,6 +214,7 @@ class Application(models.Model):
         REGISTERED = "registered", "办理中"
         SUPPLEMENT_REQUESTED = "supplement_requested", "待申请人补正"
         THIRD_PARTY = "third_party", "征求第三方意见中"
+        FEE_NOTIFIED = "fee_notified", "待缴费"
         REPLY_DRAFTED = "reply_drafted", "答复待审批"
         REPLY_APPROVED = "reply_approved", "答复已审批，待送达"
         REPLIED = "replied", "已答复"
@@ -222,8 +223,12 @@ class Application(models.Model):
 
     OPEN_STATES = (
         State.RECEIVED, State.REGISTERED, State.SUPPLEMENT_REQUESTED, State.THIRD_PARTY,
-        State.REPLY_DRAFTED, State.REPLY_APPROVED,
+        State.REPLY_DRAFTED, State.REPLY_APPROVED, State.FEE_NOTIFIED,
     )
+
+    class FeeMethod(models.TextChoices):
+        BY_COUNT = "by_count", "按件计收"
+        BY_QUANTITY = "by_quantity", "按量计收"
 
     tracking_number = models.CharField("申请编号", max_length=20, unique=True, editable=False)
     query_code = models.CharField("查询码", max_length=8, default=new_query_code, editable=False)
@@ -268,6 +273,15 @@ class Application(models.Model):
     )
     supplement_due = models.DateField("补正期限", null=True, blank=True, editable=False,
                                       help_text="告知补正时给申请人的期限；逾期不补正的，才可按“逾期不补正”处理")
+    # 条例第四十二条 and 国办函〔2020〕109号: the fee notice and its payment period, not counted in the answer period.
+    fee_method = models.CharField("信息处理费计收方式", max_length=20, choices=FeeMethod.choices, blank=True, editable=False)
+    fee_amount = models.DecimalField("信息处理费金额（元）", max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
+    fee_computation = CleanTextField("信息处理费计算过程", blank=True, editable=False)
+    fee_notified_on = models.DateField("收费通知日期", null=True, blank=True, editable=False)
+    fee_due = models.DateField("缴费期限", null=True, blank=True, editable=False)
+    fee_paid_on = models.DateField("缴费日期", null=True, blank=True, editable=False)
+    fee_paused_days = models.PositiveIntegerField("缴费不计时工作日", default=0, editable=False)
+    fee_notice_letter = models.FileField("收费通知书", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     due_date = models.DateField("答复期限", null=True, blank=True, editable=False)
     due_date_is_provisional = models.BooleanField("期限依据暂定假日", default=False, editable=False)
 
@@ -364,6 +378,8 @@ class ApplicationEvent(models.Model):
         REASONS_REQUESTED = "reasons_requested", "要求说明理由"
         LONGER_PERIOD_SET = "longer_period_set", "确定延迟答复期限"
         PROACTIVE_DRAFT_OPENED = "proactive_draft_opened", "转为主动公开（已建草稿）"
+        FEE_NOTIFIED = "fee_notified", "发出收费通知"
+        FEE_PAID = "fee_paid", "申请人缴纳信息处理费"
         REPLY_DRAFTED = "reply_drafted", "拟定答复"
         LETTER_REPLACED = "letter_replaced", "更换答复告知书"
         REPLY_RETURNED = "reply_returned", "退回答复"
@@ -377,7 +393,7 @@ class ApplicationEvent(models.Model):
     PUBLIC_ACTIONS = (
         Action.RECEIVED, Action.REGISTERED, Action.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_RECEIVED,
         Action.THIRD_PARTY_CONSULTED, Action.EXTENDED, Action.REASONS_REQUESTED, Action.LONGER_PERIOD_SET,
-        Action.REPLIED, Action.WITHDRAWN,
+        Action.REPLIED, Action.WITHDRAWN, Action.FEE_NOTIFIED, Action.FEE_PAID,
     )
 
     application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.PROTECT, related_name="events")
@@ -466,3 +482,47 @@ class ReplySettings(models.Model):
     def clean(self):
         if self.is_vertically_managed and not self.superior_authority.strip():
             raise ValidationError({"superior_authority": "实行垂直领导的机关须填写上一级主管部门（行政复议机关）"})
+
+
+class FeeSchedule(models.Model):
+    """The 信息处理费 standard (国办函〔2020〕109号《政府信息公开信息处理费管理办法》第五条), kept by
+    the county office; the active row is the one fees are computed from."""
+
+    name = CleanCharField("名称", max_length=100, default="国办函〔2020〕109号标准")
+    is_active = models.BooleanField("启用", default=True, help_text="只能有一条启用的收费标准")
+    # 按件计收: per applicant per calendar month.
+    count_free = models.PositiveIntegerField("按件：每月免费件数", default=10)
+    count_first_band_end = models.PositiveIntegerField("按件：第一档截至件数", default=30)
+    count_first_rate = models.DecimalField("按件：第一档单价（元/件）", max_digits=8, decimal_places=2, default=100)
+    count_band_size = models.PositiveIntegerField("按件：此后每档件数", default=10)
+    count_band_increase = models.DecimalField("按件：每档提高（元/件）", max_digits=8, decimal_places=2, default=100)
+    # 按量计收: pages of the information provided for one application, each band at its own rate.
+    page_free = models.PositiveIntegerField("按量：免费页数", default=30)
+    page_band1_end = models.PositiveIntegerField("按量：第一档截至页数", default=100)
+    page_band1_rate = models.DecimalField("按量：第一档单价（元/页）", max_digits=8, decimal_places=2, default=10)
+    page_band2_end = models.PositiveIntegerField("按量：第二档截至页数", default=200)
+    page_band2_rate = models.DecimalField("按量：第二档单价（元/页）", max_digits=8, decimal_places=2, default=20)
+    page_above_rate = models.DecimalField("按量：超出部分单价（元/页）", max_digits=8, decimal_places=2, default=40)
+    payment_days = models.PositiveSmallIntegerField("缴费期限（工作日）", default=20)
+
+    class Meta:
+        verbose_name = "信息处理费标准"
+        verbose_name_plural = "信息处理费标准"
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_fee_schedule",
+                                    violation_error_message="只能有一条启用的收费标准，请先停用原有标准"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}{'（启用）' if self.is_active else ''}"
+
+    def clean(self):
+        errors = {}
+        if self.count_first_band_end < self.count_free:
+            errors["count_first_band_end"] = "第一档截至件数不能小于免费件数"
+        if self.count_band_size < 1:
+            errors["count_band_size"] = "每档件数至少为1"
+        if not self.page_free <= self.page_band1_end <= self.page_band2_end:
+            errors["page_band2_end"] = "页数档次应依次递增：免费页数 ≤ 第一档 ≤ 第二档"
+        if errors:
+            raise ValidationError(errors)

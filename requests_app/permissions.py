@@ -74,6 +74,9 @@ STEP_RULES = {
     "record_supplement": ((State.SUPPLEMENT_REQUESTED,), can_handle),
     "draft_no_supplement_reply": ((State.SUPPLEMENT_REQUESTED,), can_handle),
     "record_third_party_answer": ((State.THIRD_PARTY,), can_handle),
+    "notify_fee": ((State.REGISTERED,), can_handle),
+    "record_payment": ((State.FEE_NOTIFIED,), can_handle),
+    "draft_fee_unpaid_reply": ((State.FEE_NOTIFIED,), can_handle),
     "extend": ((State.REGISTERED, State.THIRD_PARTY), can_extend),
     "request_reasons": ((State.REGISTERED,), can_handle),
     "set_longer_period": ((State.REGISTERED, State.THIRD_PARTY), can_extend),
@@ -131,4 +134,8 @@ def available_steps(user, application):
         steps.remove("open_proactive_draft")  # 条例第四十四条: once, for what 3 or more applications ask for
     if "draft_no_supplement_reply" in steps and not (application.supplement_due and today > application.supplement_due):
         steps.remove("draft_no_supplement_reply")  # 条例第三十条: only once the 补正期限 has passed
+    if "notify_fee" in steps and application.events.filter(action=Action.FEE_NOTIFIED).exists():
+        steps.remove("notify_fee")  # one fee notice per application
+    if "draft_fee_unpaid_reply" in steps and not (application.fee_due and today > application.fee_due):
+        steps.remove("draft_fee_unpaid_reply")  # 国办函〔2020〕109号第八条: only once the payment period has passed
     return steps

@@ -1,7 +1,7 @@
 """An application's steps under the 2019 条例: receive, register, supplement, consult a third party,
-extend, draft / approve / send the reply, archive, withdraw. Each step checks the state and the actor,
-changes the row and writes its event in one transaction, with the row locked: of two staff acting at
-once, one wins and the other is told."""
+charge a fee, extend, draft / approve / send the reply, archive, withdraw. Each step checks the state
+and the actor, changes the row and writes its event in one transaction, with the row locked: of two
+staff acting at once, one wins and the other is told."""
 
 import datetime
 import re
@@ -85,9 +85,12 @@ def supplement_period_days(organisation):
 def compute_due_date(application, overrides=None):
     """(due date, provisional?) from the clock's facts; (None, False) while the clock is stopped.
     `overrides` (calendar_overrides for a range covering the count) saves a query per application."""
-    if application.clock_start is None or application.state == State.SUPPLEMENT_REQUESTED:
+    if application.clock_start is None or application.state in (State.SUPPLEMENT_REQUESTED, State.FEE_NOTIFIED):
         return None, False
-    days = REPLY_DAYS + application.extension_days + application.longer_period_days + application.third_party_paused_days
+    days = (
+        REPLY_DAYS + application.extension_days + application.longer_period_days
+        + application.third_party_paused_days + application.fee_paused_days
+    )
     if application.state == State.THIRD_PARTY:
         # Until the third party answers, assume it takes all the time it has.
         days += MAX_THIRD_PARTY_DAYS
@@ -356,6 +359,68 @@ def open_proactive_draft(application, *, by, document_title, topic):
     return Application.objects.get(pk=application.pk)
 
 
+@transaction.atomic
+def notify_fee(application, *, by, method, pages=None, on, payment_instructions=""):
+    """条例第四十二条 and 国办函〔2020〕109号: a 收费通知 stating the amount, its basis and method, and
+    the payment period (20 working days from receiving it). The clock stops until payment."""
+    from .fee_notice import fee_notice_docx, notice_filename
+    from .fees import active_schedule, compute_fee, plain
+
+    application = _locked(application)
+    payment_instructions = _text(payment_instructions, "payment_instructions")
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以发出收费通知")
+    _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能发出收费通知")
+    _require(not application.events.filter(action=Action.FEE_NOTIFIED).exists(), "收费通知已发出，同一申请只能收费一次")
+    _require(method in Application.FeeMethod.values, "请选择计收方式（按件或按量）", "method")
+    check_date(on, "on", "收费通知日期", not_before=application.receipt_date, previous="收到申请之日")
+    if method == Application.FeeMethod.BY_QUANTITY:
+        _require(isinstance(pages, int) and not isinstance(pages, bool), "按量计收请填写提供信息的页数（整数）", "pages")
+        _require(pages >= 0, "页数不能为负数", "pages")
+    schedule = active_schedule()
+    amount, computation = compute_fee(application, method, pages, schedule)
+    _require(amount > 0, f"未超过收费标准，不得收费（{computation}）", "pages" if method == Application.FeeMethod.BY_QUANTITY else "method")
+    application.fee_method = method
+    application.fee_amount = amount
+    application.fee_computation = computation
+    application.fee_notified_on = on
+    application.fee_due = add_working_days(on, schedule.payment_days)
+    application.fee_paid_on = None
+    application.fee_notice_letter = ContentFile(
+        fee_notice_docx(application, schedule, payment_instructions), name=notice_filename(application),
+    )
+    note = (
+        f"{Application.FeeMethod(method).label}，信息处理费{plain(amount)}元（{computation}）；"
+        f"请于{application.fee_due:%Y年%-m月%-d日}前缴纳（{schedule.payment_days}个工作日），"
+        "缴费前的期间不计入答复期限，逾期未缴纳的不再处理该申请"
+    )
+    return _move(application, State.FEE_NOTIFIED, Action.FEE_NOTIFIED, by=by, on=on, note=note)
+
+
+@transaction.atomic
+def record_payment(application, *, by, paid_on):
+    """The applicant paid: the working days from the notice to payment are not counted (办法第八条)."""
+    from .fees import plain
+
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记缴费")
+    _require(application.state == State.FEE_NOTIFIED, "该申请不在待缴费状态")
+    check_date(paid_on, "paid_on", "缴费日期", not_before=application.fee_notified_on, previous="收费通知日期")
+    paused = working_days_between(application.fee_notified_on, paid_on)
+    application.fee_paused_days += paused
+    application.fee_paid_on = paid_on
+    return _move(
+        application, State.REGISTERED, Action.FEE_PAID, by=by, on=paid_on,
+        note=f"已缴纳信息处理费{plain(application.fee_amount)}元（不计入答复期限的工作日：{paused}日）",
+    )
+
+
+def fee_overdue(application, today=None):
+    """办法第八条: the payment period of a fee notice passed without payment. From the facts, not the
+    state, so a 逾期未缴费 reply the reviewer returned can be drafted again."""
+    today = today or timezone.localdate()
+    return application.fee_due is not None and application.fee_paid_on is None and today > application.fee_due
+
+
 def reply_problems(reply_type, fields):
     """What the chosen reply type still needs, as field → message (REPLY_REQUIREMENTS)."""
     return {
@@ -381,6 +446,15 @@ def _require_supplement_facts(application, reply_type):
             supplement_overdue(application),
             f"补正期限（{application.supplement_due:%Y年%-m月%-d日}）尚未届满，不能按“逾期不补正”处理"
             if application.supplement_due else "未告知补正并给出补正期限的申请，不能按“逾期不补正”处理",
+            "reply_type",
+        )
+    if reply_type == ReplyType.OTHER_FEE_UNPAID:
+        # 国办函〔2020〕109号第八条: only a notice whose payment period passed without payment.
+        _require(
+            fee_overdue(application),
+            f"缴费期限（{application.fee_due:%Y年%-m月%-d日}）尚未届满，不能按“逾期未缴纳信息处理费”处理"
+            if application.fee_due and application.fee_paid_on is None
+            else "未发出收费通知或申请人已缴费的申请，不能按“逾期未缴纳信息处理费”处理",
             "reply_type",
         )
     if reply_type == ReplyType.NOT_PROCESSED_EXCESSIVE:
@@ -418,7 +492,7 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
     _require(reply_type in ReplyType.values, "请选择答复类型", "reply_type")
     allowed = application.state == State.REGISTERED or (
         application.state == State.SUPPLEMENT_REQUESTED and reply_type == ReplyType.OTHER_NO_SUPPLEMENT
-    )
+    ) or (application.state == State.FEE_NOTIFIED and reply_type == ReplyType.OTHER_FEE_UNPAID)
     _require(allowed, f"该申请当前状态为“{application.get_state_display()}”，不能拟定此类答复")
     _require_supplement_facts(application, reply_type)
     reply_text, where_public = _text(reply_text, "reply_text"), _text(where_public, "where_public")

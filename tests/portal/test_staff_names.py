@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalog import workflow as catalog_workflow
 from disclosure import workflow as disclosure_workflow
@@ -60,7 +61,7 @@ def timeline_of_catalogue(gongan, gongan_clerk, gongan_reviewer):
 def timeline_of_application(gongan, gongan_clerk, gongan_reviewer):
     from requests_app import workflow as requests_workflow
 
-    application = make_application(gongan, gongan_clerk)
+    application = make_application(gongan, gongan_clerk, arrived_on=timezone.localdate())
     requests_workflow.extend(application, by=gongan_reviewer, days=10, note="需要调取档案")
     return f"/admin/requests_app/application/{application.pk}/change/"
 

@@ -199,7 +199,7 @@ def test_clerk_sees_old_drafts_and_their_applications_by_days_left_overdue_first
             f"/admin/disclosure/document/?status__exact=draft&created_at__date__lte=2026-11-24&{org}", 1),
         "本单位办理中的申请（按剩余工作日）": (
             "/admin/requests_app/application/?state__in=received%2Cregistered%2Csupplement_requested%2Cthird_party"
-            f"%2Creply_drafted%2Creply_approved&{org}", 2),
+            f"%2Creply_drafted%2Creply_approved%2Cfee_notified&{org}", 2),
     }
     assert change_link(old_draft, "十天前起草的通知") in content and "创建于10天前" in content
     assert change_link(old_catalogue, "测试领域") in content

@@ -19,12 +19,16 @@ ROLES = ["citizen", "gongan_clerk", "gongan_reviewer", "jiaoyu_clerk", "county_r
 EXPECTED = {
     "received": {"gongan_clerk": ["register", "withdraw"]},
     "registered": {
-        "gongan_clerk": ["request_supplement", "consult_third_party", "draft_reply", "request_reasons", "withdraw"],
+        "gongan_clerk": [
+            "request_supplement", "consult_third_party", "draft_reply", "notify_fee", "request_reasons", "withdraw",
+        ],
         "gongan_reviewer": ["extend"],
     },
     # 逾期不补正 is offered only after the 补正期限 (2026-10-27 here) has passed.
     "supplement_requested": {"gongan_clerk": ["record_supplement", "withdraw"]},
     "third_party": {"gongan_clerk": ["record_third_party_answer", "withdraw"], "gongan_reviewer": ["extend"]},
+    # 逾期未缴费 is offered only after the payment period (2026-11-06 here) has passed; no extension while paused.
+    "fee_notified": {"gongan_clerk": ["record_payment", "withdraw"]},
     # 县公安局 has its own reviewer, so the county office does not approve its replies.
     "reply_drafted": {"gongan_clerk": ["replace_letter", "withdraw"], "gongan_reviewer": ["approve_reply", "return_reply"]},
     "reply_approved": {"gongan_clerk": ["send_reply", "withdraw"]},
@@ -41,6 +45,8 @@ def application_in(state, gongan, clerk, reviewer):
         workflow.request_supplement(application, by=clerk, note="请写明年份", on=D(2026, 9, 30))
     elif state == "third_party":
         workflow.consult_third_party(application, by=clerk, sent_on=D(2026, 10, 9), note="征求某公司意见")
+    elif state == "fee_notified":
+        workflow.notify_fee(application, by=clerk, method="by_quantity", pages=31, on=D(2026, 10, 9))
     elif state in ("reply_drafted", "reply_approved", "replied", "archived"):
         workflow.draft_reply(application, by=clerk, reply_type=ReplyType.DISCLOSED, reply_text="提供统计表")
         if state != "reply_drafted":
@@ -72,7 +78,7 @@ def test_one_extension_and_one_supplement_notice_then_the_buttons_go(application
     workflow.extend(application, by=gongan_reviewer, days=10, note="需协调")
     application.refresh_from_db()
     assert permissions.available_steps(gongan_clerk, application) == [
-        "consult_third_party", "draft_reply", "request_reasons", "withdraw",
+        "consult_third_party", "draft_reply", "notify_fee", "request_reasons", "withdraw",
     ]
     assert permissions.available_steps(gongan_reviewer, application) == []
 

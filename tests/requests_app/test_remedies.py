@@ -113,6 +113,12 @@ def drafted(organisation, clerk, reply_type, **answers):
         application.save(update_fields=["supplement_due"])
     if reply_type == ReplyType.NOT_PROCESSED_EXCESSIVE:
         application = workflow.request_reasons(application, by=clerk, on=datetime.date(2026, 10, 12), note="请说明理由")
+    if reply_type == ReplyType.OTHER_FEE_UNPAID:
+        with time_machine.travel(datetime.datetime(2026, 10, 9, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))):
+            application = workflow.notify_fee(application, by=clerk, method="by_quantity", pages=260,
+                                              on=datetime.date(2026, 10, 9))
+        application.fee_due = datetime.date(2026, 10, 29)  # as if the period had been shorter
+        application.save(update_fields=["fee_due"])
     return workflow.draft_reply(application, by=clerk, reply_type=reply_type, **details)
 
 
