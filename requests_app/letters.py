@@ -161,8 +161,10 @@ def chinese_date(value):
 
 
 def _clause(value):
-    """Staff text set inside a sentence: the template supplies the full stop."""
-    return (value or "").strip().rstrip("。．.；;，,：:")
+    """Staff text set inside a sentence: the template supplies the full stop, and the 经审查 that most
+    decisions open with (staff often type it too)."""
+    text = (value or "").strip().rstrip("。．.；;，,：:")
+    return re.sub(r"^经审查[，,：:]?", "", text).strip()
 
 
 def reference_number(application):

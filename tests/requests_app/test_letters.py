@@ -270,3 +270,8 @@ def test_the_letter_quotes_the_request_without_repeating_its_verb_or_full_stop(g
     text = letter_text(make_application(gongan, ReplyType.DISCLOSED, description=description))
     assert f"申请获取“{quoted}”。现答复如下：" in text
     assert "申请获取“申请" not in text and "。”" not in text
+
+
+def test_a_reply_text_that_opens_with_jingshencha_is_not_said_twice(gongan):
+    text = letter_text(make_application(gongan, ReplyType.WITHHELD_THIRD_PARTY, reply_text="经审查，该信息涉及企业纳税信息"))
+    assert "经审查，该信息涉及企业纳税信息。" in text and "经审查，经审查" not in text
