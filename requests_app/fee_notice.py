@@ -4,7 +4,7 @@ computation, payment period and way of paying, laid out as the reply letter is."
 from django.template.loader import render_to_string
 
 from .fees import plain
-from .letters import TRACKING_NUMBER, Letter, _clause, chinese_date, letter_docx
+from .letters import Letter, _clause, chinese_date, letter_docx, reference_number
 from .models import Application
 
 HEADING = "政府信息公开信息处理费收费通知书"
@@ -28,15 +28,6 @@ def standard_text(method, schedule):
     )
 
 
-def notice_number(application):
-    """e.g. 县公安局依申请收费〔2026〕42号, from tracking number YSQ-2026-00042."""
-    match = TRACKING_NUMBER.match(application.tracking_number or "")
-    if match is None:
-        raise ValueError(f"申请编号“{application.tracking_number}”无法生成收费通知文号")
-    organisation = application.organisation
-    return f"{organisation.short_name or organisation.name}依申请收费〔{match['year']}〕{int(match['serial'])}号"
-
-
 def compose(application, schedule, payment_instructions=""):
     """The notice for an application whose fee was just computed (fee_* fields set)."""
     organisation = application.organisation
@@ -55,7 +46,7 @@ def compose(application, schedule, payment_instructions=""):
     })
     return Letter(
         heading=HEADING,
-        reference=notice_number(application),
+        reference=reference_number(application, "收费"),
         salutation=f"{application.applicant_name.strip()}：",
         body=[line.strip() for line in text.splitlines() if line.strip()],
         signature=[organisation.name, chinese_date(application.fee_notified_on)],

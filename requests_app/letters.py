@@ -167,13 +167,14 @@ def _clause(value):
     return re.sub(r"^经审查[，,：:]?", "", text).strip()
 
 
-def reference_number(application):
-    """e.g. 县公安局依申请答〔2026〕42号, from tracking number YSQ-2026-00042."""
+def reference_number(application, kind="答"):
+    """The letter's number, e.g. 县公安局依申请答〔2026〕42号 (a reply) or 县公安局依申请收费〔2026〕42号 (a
+    fee notice), from tracking number YSQ-2026-00042."""
     match = TRACKING_NUMBER.match(application.tracking_number or "")
     if match is None:
-        raise ValueError(f"申请编号“{application.tracking_number}”无法生成答复文号")
+        raise ValueError(f"申请编号“{application.tracking_number}”无法生成文号")
     organisation = application.organisation
-    return f"{organisation.short_name or organisation.name}依申请答〔{match['year']}〕{int(match['serial'])}号"
+    return f"{organisation.short_name or organisation.name}依申请{kind}〔{match['year']}〕{int(match['serial'])}号"
 
 
 # Applicants often start with the verb the letter already says, and end with a full stop.

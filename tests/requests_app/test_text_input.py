@@ -3,17 +3,15 @@ is still made; a NUL is explained, not stored."""
 
 import datetime
 import io
-import uuid
 
 import docx
 import pytest
 import time_machine
-from django.core import signing
 from django.core.cache import cache
 
-from requests_app.forms import CHALLENGE_SALT
 from requests_app.models import Application
-from tests.factories import VALID_RESIDENT_ID, make_application
+from tests.factories import make_application
+from tests.requests_app.test_views import form_data
 
 MONDAY = datetime.datetime(2026, 9, 28, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
@@ -68,19 +66,6 @@ def test_letter_is_made_from_rows_written_before_the_text_rule(client, applicati
     paragraphs = letter_paragraphs(application)
     assert "王小明：" in paragraphs
     assert any("申请获取“户籍 人口统计”" in paragraph for paragraph in paragraphs)
-
-
-def form_data(receiver, **extra):
-    data = {
-        "organisation": receiver.pk, "applicant_kind": "person", "applicant_name": "王小明",
-        "id_type": "resident_id", "id_number": VALID_RESIDENT_ID, "phone": "13800138000", "email": "wang@example.com",
-        "address": "青禾县人民路18号", "postcode": "379900", "description": "2025年青禾县户籍人口统计数据",
-        "document_number_sought": "", "form_wanted": "email", "delivery": "email",
-        "challenge": signing.dumps({"a": 3, "b": 4}, salt=CHALLENGE_SALT), "answer": "7", "website": "",
-        "submission_key": str(uuid.uuid4()),
-    }
-    data.update(extra)
-    return data
 
 
 @time_machine.travel(MONDAY)
