@@ -41,13 +41,13 @@ def sections(user):
         submitted = catalogues.filter(organisation_id=staff.organisation_id, state=Catalogue.State.SUBMITTED)
         result.append(section(
             "待初审的目录", submitted,
-            url=admin_list_url(Catalogue, state__exact="submitted", organisation__id__exact=staff.organisation_id),
+            url=admin_list_url(Catalogue, state__exact=Catalogue.State.SUBMITTED, organisation__id__exact=staff.organisation_id),
             item=waiting, rows=oldest_first(submitted),
         ))
     if county:
         first_reviewed = catalogues.filter(state=Catalogue.State.FIRST_REVIEWED)
         result.append(section(
-            "待复核的目录（全县）", first_reviewed, url=admin_list_url(Catalogue, state__exact="first_reviewed"),
+            "待复核的目录（全县）", first_reviewed, url=admin_list_url(Catalogue, state__exact=Catalogue.State.FIRST_REVIEWED),
             item=waiting, rows=oldest_first(first_reviewed),
         ))
     if staff is not None and staff.is_clerk:
@@ -63,7 +63,7 @@ def sections(user):
         result.append(section(
             "超过一周未提交的目录草稿", drafts,
             url=admin_list_url(
-                Catalogue, state__exact="draft", created_at__date__lte=cutoff.isoformat(),
+                Catalogue, state__exact=Catalogue.State.DRAFT, created_at__date__lte=cutoff.isoformat(),
                 organisation__id__exact=staff.organisation_id,
             ),
             item=lambda catalogue: TodoItem(

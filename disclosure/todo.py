@@ -38,7 +38,7 @@ def sections(user):
     if staff.is_reviewer:
         submitted = own.filter(status=Document.Status.SUBMITTED)
         result.append(section(
-            "待审核的政府信息", submitted, url=admin_list_url(Document, status__exact="submitted", **org),
+            "待审核的政府信息", submitted, url=admin_list_url(Document, status__exact=Document.Status.SUBMITTED, **org),
             item=waiting, rows=oldest_first(submitted),
         ))
         due = assessments_due(own, today)
@@ -60,7 +60,7 @@ def sections(user):
         drafts = own.filter(status=Document.Status.DRAFT, created_at__date__lte=cutoff)
         result.append(section(
             "超过一周未提交的草稿", drafts,
-            url=admin_list_url(Document, status__exact="draft", created_at__date__lte=cutoff.isoformat(), **org),
+            url=admin_list_url(Document, status__exact=Document.Status.DRAFT, created_at__date__lte=cutoff.isoformat(), **org),
             item=lambda document: TodoItem(
                 document.title, admin_change_url(document), document.organisation.display_name,
                 f"创建于{days_since(document.created_at, now)}天前",

@@ -135,7 +135,6 @@ class StatusForm(forms.Form):
 # so the admin calls step(application, by=user, **form.cleaned_data). title, hint and button say how
 # the application page shows the step.
 
-NUL_MESSAGE = "内容中含有无法保存的空字符（NUL），请删除后重新填写"
 DATE_MESSAGE = "日期格式不正确，应为 2026-10-30 这样的格式"
 
 
@@ -146,8 +145,7 @@ class StepText(CleanFormField):
     def __init__(self, label, *, required=False, required_message="", rows=3, **kwargs):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
         super().__init__(
-            label=label, required=required, error_messages={"required": required_message or f"请填写{label}",
-                                                            "null_characters_not_allowed": NUL_MESSAGE}, **kwargs,
+            label=label, required=required, error_messages={"required": required_message or f"请填写{label}"}, **kwargs,
         )
 
 

@@ -52,7 +52,7 @@ def sections(user):
         drafted = applications.filter(organisation_id=staff.organisation_id, state=Application.State.REPLY_DRAFTED)
         result.append(section(
             "待审批的答复", drafted,
-            url=admin_list_url(Application, state__exact="reply_drafted", organisation__id__exact=staff.organisation_id),
+            url=admin_list_url(Application, state__exact=Application.State.REPLY_DRAFTED, organisation__id__exact=staff.organisation_id),
             item=by_days_left, rows=soonest_first(drafted),
         ))
     if county:

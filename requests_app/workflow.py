@@ -4,7 +4,6 @@ and the actor, changes the row and writes its event in one transaction, with the
 staff acting at once, one wins and the other is told."""
 
 import datetime
-import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
