@@ -206,6 +206,8 @@ SITE_CONTACT = os.getenv("SITE_CONTACT", "联系电话：0000-1234567　地址�
 SITE_ICP = os.getenv("SITE_ICP", "示例ICP备00000000号")
 SITE_PUBLIC_SECURITY_RECORD = os.getenv("SITE_PUBLIC_SECURITY_RECORD", "示例公网安备00000000000000号")
 SITE_GOV_CODE = os.getenv("SITE_GOV_CODE", "0000000000")
+# The site's public address, printed in letters on paper (e.g. where to look up an application).
+SITE_URL = os.getenv("SITE_URL", "")
 
 # 依申请公开: remedy bodies named in reply letters when an organisation has no ReplySettings row, and
 # whether an online application sent on a non-working day counts as received on the next working day.

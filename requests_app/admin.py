@@ -1,6 +1,7 @@
 """The back office for applications: the queue with days left, paper applications entered by staff,
 the timeline, and each step as a button. Applications are never deleted, not even by a superuser."""
 
+import io
 from functools import partial
 from pathlib import Path
 
@@ -17,11 +18,21 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, RefusedFormIs400, TimelineInline
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, RefusedFormIs400, TimelineInline, staff_display
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
-from . import forms, holiday_notice, permissions, remedies, selectors, workflow
-from .models import Application, ApplicationEvent, CalendarDay, FeeSchedule, ReplySettings, ReplyType
+from . import forms, holiday_notice, letters, permissions, remedies, selectors, workflow
+from .models import (
+    Application,
+    ApplicationEvent,
+    CalendarDay,
+    FeeSchedule,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+    ReplySettings,
+    ReplyType,
+)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -55,6 +66,33 @@ class ApplicationEventInline(TimelineInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("application", "actor")
+
+
+class LetterInline(ApplicationEventInline):
+    """The letters sent or drafted for the application, each with its number and its file."""
+
+    model = Letter
+    fields = ("number", "kind", "recipient", "dated", "state", "issued_by_name", "download")
+    verbose_name_plural = "文书（签发后不可修改）"
+
+    def get_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return admin.TabularInline.get_queryset(self, request).select_related("application", "issued_by__staff__organisation")
+
+    @admin.display(description="状态")
+    def state(self, letter):
+        return f"已签发（{timezone.localtime(letter.issued_at):%Y-%m-%d %H:%M}）" if letter.is_issued else "草稿，待审批"
+
+    @admin.display(description="签发人")
+    def issued_by_name(self, letter):
+        return staff_display(letter.issued_by) if letter.issued_by else "—"
+
+    @admin.display(description="文件")
+    def download(self, letter):
+        url = reverse("admin:requests_app_application_letter", args=[letter.application_id, letter.pk])
+        return format_html('<a href="{}">下载</a>', url)
 
 
 class PaperApplicationForm(django_forms.ModelForm):
@@ -126,10 +164,8 @@ def step_form(step, *args):
 
 FILE_FIELDS = {
     "supporting_file": "申请人补充材料",
-    "reply_letter": "答复告知书",
     "redacted_file": "提供的信息",
     "information_file": "信息原件（内部）",
-    "fee_notice_letter": "收费通知书",
 }
 
 
@@ -156,7 +192,7 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     list_select_related = ("organisation",)
     search_fields = ("tracking_number",)
     date_hierarchy = "receipt_date"
-    inlines = (ApplicationEventInline,)
+    inlines = (LetterInline, ApplicationEventInline)
     change_form_template = "admin/requests_app/application/change_form.html"
     readonly_fields = (
         "tracking_number", "receipt_date", "state", "clock_start", "third_party_paused_days", "extension_days",
@@ -270,6 +306,10 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
         own = [
             path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="requests_app_application_step"),
             path("<int:pk>/file/<str:name>/", self.admin_site.admin_view(self.file_view), name="requests_app_application_file"),
+            path(
+                "<int:pk>/letter/<int:letter_pk>/", self.admin_site.admin_view(self.letter_view),
+                name="requests_app_application_letter",
+            ),
         ]
         return own + super().get_urls()
 
@@ -288,6 +328,13 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
             raise Http404
         suffix = Path(file.name).suffix
         return FileResponse(file.open("rb"), as_attachment=True, filename=f"{application.tracking_number}{FILE_FIELDS[name]}{suffix}")
+
+    def letter_view(self, request, pk, letter_pk):
+        application = self._application(request, pk)
+        letter = application.letters.filter(pk=letter_pk).first()
+        if letter is None:
+            raise Http404
+        return FileResponse(letter.file.open("rb"), as_attachment=True, filename=letters.letter_filename(letter))
 
     def _step_context(self, request, application, **context):
         return {
@@ -443,7 +490,8 @@ class ReplySettingsAdmin(CountyOfficeAdmin, admin.ModelAdmin):
     list_filter = ("is_vertically_managed",)
     list_select_related = ("organisation__parent",)
     fieldsets = (
-        (None, {"fields": ("organisation", "is_vertically_managed", "superior_authority", "supplement_period_days")}),
+        (None, {"fields": (
+            "organisation", "is_vertically_managed", "superior_authority", "letter_code", "supplement_period_days")}),
         ("特别设置（通常留空，由法定规则确定）", {"fields": ("reconsideration_body", "court")}),
     )
 
@@ -469,3 +517,74 @@ class FeeScheduleAdmin(CountyOfficeAdmin, admin.ModelAdmin):
         ("按量计收（一件申请提供信息的页数，分段累进）", {"fields": (
             "page_free", "page_band1_end", "page_band1_rate", "page_band2_end", "page_band2_rate", "page_above_rate")}),
     )
+
+
+class LetterTemplateForm(django_forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ("kind", "file")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload is None or kind is None or not hasattr(upload, "content_type"):
+            return cleaned  # unchanged file, or a field already refused
+        from disclosure.files import AttachmentRefused, accept_upload
+
+        try:
+            accepted = accept_upload(upload, allowed_kinds={"docx"})
+        except AttachmentRefused as exc:
+            raise django_forms.ValidationError({"file": str(exc)}) from None
+        data = accepted.content.read()
+        try:
+            letters.check_template(kind, data)
+        except letters.LetterError as exc:
+            raise django_forms.ValidationError({"file": str(exc)}) from None
+        accepted.content.seek(0)
+        cleaned["file"] = accepted.content
+        return cleaned
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(CountyOfficeAdmin, admin.ModelAdmin):
+    """The county office replaces a shipped letter template with its own .docx (edited in Word or
+    WPS); deleting it brings the shipped one back. Letters already made keep their file."""
+
+    form = LetterTemplateForm
+    list_display = ("kind", "uploaded_by", "uploaded_at")
+    change_list_template = "admin/requests_app/lettertemplate/change_list.html"
+    change_form_template = "admin/requests_app/lettertemplate/change_form.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def save_model(self, request, obj, form, change):
+        obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path("shipped/<str:kind>/", self.admin_site.admin_view(self.shipped_view), name="requests_app_lettertemplate_shipped"),
+            *super().get_urls(),
+        ]
+
+    def shipped_view(self, request, kind):
+        if not is_county_office(request.user):
+            raise PermissionDenied("只有县政府办公室可以管理文书模板")
+        if kind not in LetterKind.values:
+            raise Http404
+        return FileResponse(
+            io.BytesIO(letters.shipped_template(kind)), as_attachment=True,
+            filename=f"{LetterKind(kind).label}（默认模板）.docx",
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        custom = set(LetterTemplate.objects.values_list("kind", flat=True))
+        kinds = [(kind, kind in custom) for kind in LetterKind]
+        return super().changelist_view(request, {**(extra_context or {}), "kinds": kinds})
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["variables"] = [
+            (kind.label, list(letters.variables(kind).items())) for kind in LetterKind
+        ]
+        return super().render_change_form(request, context, *args, **kwargs)

@@ -86,3 +86,20 @@ def compute_fee(application, method, pages=None, schedule=None):
     if method == Application.FeeMethod.BY_COUNT:
         return fee_by_count(nth_in_month(application), schedule)
     return fee_by_quantity(pages, schedule)
+
+
+def standard_text(method, schedule):
+    """The standard the method applies, in the words of 办法第五条, with the county's figures."""
+    if method == Application.FeeMethod.BY_COUNT:
+        return (
+            f"同一申请人一个自然月内累计申请{schedule.count_free}件以下（含{schedule.count_free}件）的，不收费；"
+            f"{schedule.count_free + 1}—{schedule.count_first_band_end}件（含{schedule.count_first_band_end}件）的部分，"
+            f"{plain(schedule.count_first_rate)}元/件；{schedule.count_first_band_end}件以上的部分，以{schedule.count_band_size}件为一档，"
+            f"每增加一档，收费标准提高{plain(schedule.count_band_increase)}元/件"
+        )
+    return (
+        f"{schedule.page_free}页以下（含{schedule.page_free}页）的，不收费；"
+        f"{schedule.page_free + 1}—{schedule.page_band1_end}页（含{schedule.page_band1_end}页）的部分，{plain(schedule.page_band1_rate)}元/页；"
+        f"{schedule.page_band1_end + 1}—{schedule.page_band2_end}页（含{schedule.page_band2_end}页）的部分，{plain(schedule.page_band2_rate)}元/页；"
+        f"{schedule.page_band2_end}页以上的部分，{plain(schedule.page_above_rate)}元/页"
+    )

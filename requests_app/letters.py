@@ -1,159 +1,119 @@
-"""The reply letter (政府信息公开申请答复告知书) sent to an applicant: its text, one paragraph per line,
-and the same paragraphs as a .docx laid out as a county government sends it."""
+"""The letters the handling of an application sends (LetterKind): their words live in templates, one
+per kind, as .docx files that docxtpl fills in. The shipped templates are written in
+letter_templates/<kind>.txt (a paragraph a line, see reply.txt) and laid out here as a county
+government sends its letters; the county office may upload its own .docx in their place
+(LetterTemplate). Each letter is numbered in its organisation's series, and what was sent is kept:
+the Letter row holds the file and its text, and an issued letter never changes."""
 
 import io
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from portal.text import clean_text
 
-from .models import Application, ReplyType
+from .models import Application, Letter, LetterKind, LetterSeries, LetterTemplate, ReplyType
 from .remedies import remedy_paragraph
 
-HEADING = "政府信息公开申请答复告知书"
-REGULATION = "《中华人民共和国政府信息公开条例》"
+TEMPLATE_DIR = Path(__file__).parent / "letter_templates"
 
-# One decision per reply type, with the article of the 条例 (国务院令第711号, 2019) it rests on.
-# Placeholders: {you} is 你 or 你单位; {reply_text}, {where_public} are what staff entered, without
-# their closing punctuation. The 不予公开 texts cite the ground's article and 第三十六条第（三）项,
-# which requires the refusal to be told with its reason.
-DECISIONS = {
-    ReplyType.ALREADY_PUBLIC: (
-        "经审查，{you}申请获取的政府信息已经主动公开。根据" + REGULATION + "第三十六条第（一）项的规定，"
-        "现告知{you}获取该政府信息的方式和途径：{where_public}。"
-    ),
-    ReplyType.DISCLOSED: (
-        "经审查，{you}申请获取的政府信息属于可以公开的政府信息。根据" + REGULATION + "第三十六条第（二）项的规定，"
-        "本机关向{you}提供该政府信息：{reply_text}。"
-    ),
-    ReplyType.PARTIALLY_DISCLOSED: (
-        "经审查，{you}申请获取的政府信息中含有不应当公开的内容，但是能够作区分处理。根据" + REGULATION
-        + "第三十七条的规定，本机关向{you}提供可以公开的政府信息内容（见附件），对不予公开的内容说明理由如下：{reply_text}。"
-    ),
-    ReplyType.WITHHELD_STATE_SECRET: (
-        "经审查，{reply_text}。{you}申请获取的政府信息属于依法确定为国家秘密的政府信息，根据" + REGULATION
-        + "第十四条、第三十六条第（三）项的规定，本机关决定不予公开。"
-    ),
-    ReplyType.WITHHELD_LAW: (
-        "经审查，{reply_text}。{you}申请获取的政府信息属于法律、行政法规禁止公开的政府信息，根据" + REGULATION
-        + "第十四条、第三十六条第（三）项的规定，本机关决定不予公开。"
-    ),
-    ReplyType.WITHHELD_THREE_SECURITIES: (
-        "经审查，{reply_text}。{you}申请获取的政府信息公开后可能危及国家安全、公共安全、经济安全、社会稳定，根据"
-        + REGULATION + "第十四条、第三十六条第（三）项的规定，本机关决定不予公开。"
-    ),
-    ReplyType.WITHHELD_THIRD_PARTY: (
-        "经审查，{reply_text}。{you}申请获取的政府信息涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，根据"
-        + REGULATION + "第十五条、第三十六条第（三）项的规定，本机关决定不予公开。"
-    ),
-    ReplyType.WITHHELD_INTERNAL: (
-        "经审查，{reply_text}。{you}申请获取的政府信息属于行政机关的内部事务信息，根据" + REGULATION
-        + "第十六条第一款、第三十六条第（三）项的规定，本机关决定不予公开。"
-    ),
-    ReplyType.WITHHELD_PROCESS: (
-        "经审查，{reply_text}。{you}申请获取的政府信息属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、"
-        "磋商信函、请示报告等过程性信息，根据" + REGULATION + "第十六条第二款、第三十六条第（三）项的规定，本机关决定不予公开。"
-    ),
-    ReplyType.WITHHELD_ENFORCEMENT: (
-        "经审查，{reply_text}。{you}申请获取的政府信息属于行政执法案卷信息，根据" + REGULATION
-        + "第十六条第二款、第三十六条第（三）项的规定，本机关决定不予公开。"
-    ),
-    ReplyType.WITHHELD_QUERY: (
-        "经审查，{you}申请获取的信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定：{reply_text}。"
-        "根据" + REGULATION + "第三十六条第（七）项的规定，请{you}依照有关法律、行政法规的规定办理。"
-    ),
-    ReplyType.UNAVAILABLE_NOT_HELD: (
-        "经检索，本机关未制作或者获取{you}申请公开的政府信息：{reply_text}。根据" + REGULATION
-        + "第三十六条第（四）项的规定，现告知{you}该政府信息在本机关不存在。"
-    ),
-    # 第三十六条第（五）项: the reason, and the responsible body's name and contact (REPLY_REQUIREMENTS).
-    ReplyType.NOT_THIS_BODY: (
-        "经审查，{you}申请获取的政府信息不属于本机关负责公开：{reply_text}。根据" + REGULATION
-        + "第三十六条第（五）项的规定，现告知{you}负责公开该政府信息的行政机关为{responsible_body}，{you}可以向该机关提出申请。"
-    ),
-    ReplyType.UNAVAILABLE_NEEDS_CREATION: (
-        "经审查，{reply_text}。{you}申请获取的信息需要本机关对现有政府信息进行加工、分析才能形成，本机关没有现成的政府信息。根据"
-        + REGULATION + "第三十八条的规定，本机关不予提供。"
-    ),
-    ReplyType.UNAVAILABLE_UNCLEAR: (
-        "本机关已告知{you}对申请内容作出补正，但补正后申请内容仍不明确：{reply_text}。根据" + REGULATION
-        + "第三十条的规定，本机关无法按照{you}的申请提供政府信息。{you}可以在明确所需政府信息的名称、文号或者其他特征性描述后重新提出申请。"
-    ),
-    ReplyType.NOT_PROCESSED_PETITION: (
-        "经审查，{you}以政府信息公开申请的形式提出的事项属于信访、投诉、举报等活动：{reply_text}。根据" + REGULATION
-        + "第三十九条第一款的规定，本机关不作为政府信息公开申请处理，{you}可以通过相应渠道提出。"
-    ),
-    ReplyType.NOT_PROCESSED_REPEAT: (
-        "经查，本机关已就{you}提出的政府信息公开申请作出答复，{you}再次申请公开相同的政府信息：{reply_text}。根据" + REGULATION
-        + "第三十六条第（六）项的规定，本机关不予重复处理。"
-    ),
-    ReplyType.NOT_PROCESSED_PUBLICATION: (
-        "经审查，{you}申请获取的是政府公报、报纸、杂志、书籍等公开出版物。根据" + REGULATION
-        + "第三十九条第二款的规定，现告知{you}获取该出版物的途径：{reply_text}。"
-    ),
-    ReplyType.NOT_PROCESSED_EXCESSIVE: (
-        "{you}申请公开政府信息的数量、频次明显超过合理范围，本机关已要求{you}说明理由。经审查，{you}的申请理由不合理：{reply_text}。"
-        "根据" + REGULATION + "第三十五条的规定，本机关不予处理。"
-    ),
-    # The 条例 has no article of its own for this case. 国办公开办函〔2021〕30号 counts it under 不予处理,
-    # and practice rests it on 第三十九条: such a request seeks no government information that exists as
-    # made or obtained, so it is not handled as a request for information.
-    ReplyType.NOT_PROCESSED_CONFIRMATION: (
-        "经审查，{you}要求本机关确认或者重新出具{you}已经获取的信息：{reply_text}。该申请不属于申请获取政府信息的情形，根据"
-        + REGULATION + "第三十九条的规定和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉"
-        "的通知》（国办公开办函〔2021〕30号）的有关要求，本机关不作为政府信息公开申请处理。"
-    ),
-    ReplyType.OTHER_NO_SUPPLEMENT: (
-        "本机关已告知{you}对申请作出补正，并说明了需要补正的事项和合理的补正期限，{you}无正当理由逾期未补正：{reply_text}。根据"
-        + REGULATION + "第三十条的规定，视为{you}放弃申请，本机关不再处理该政府信息公开申请。"
-    ),
-    ReplyType.OTHER_FEE_UNPAID: (
-        "{you}申请公开政府信息超出了免费提供的范围，本机关已依法向{you}发出收取信息处理费的通知，{you}逾期未缴纳：{reply_text}。"
-        "根据" + REGULATION + "第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，"
-        "视为{you}放弃申请，本机关不再处理该政府信息公开申请。"
-    ),
-    ReplyType.OTHER: "{reply_text}。",
+# What every template may use, with an example (used to check an uploaded template and listed for
+# whoever edits one).
+COMMON_VARIABLES = {
+    "number": ("文号", "青教依复〔2026〕12号"),
+    "recipient": ("收件人：申请人的姓名或名称", "王秀英"),
+    "you": ("对申请人的称谓：“你”或“你单位”", "你"),
+    "receipt_date": ("收到申请之日", "2026年3月2日"),
+    "requested": ("申请获取的政府信息（申请人所写，去掉开头的“申请获取”和句末标点）", "2025年城区道路维修资金使用情况"),
+    "document_number": ("申请人写明的文号（可能为空）", ""),
+    "tracking_number": ("申请编号", "YSQ-2026-00012"),
+    "organisation": ("落款机关", "青禾县教育局"),
+    "date": ("落款日期", "2026年3月20日"),
+    "phone": ("机关联系电话（可能为空）", "0539-7900100"),
+    "address": ("机关办公地址（可能为空）", "青禾县人民路1号"),
 }
+KIND_VARIABLES = {
+    LetterKind.ACKNOWLEDGEMENT: {
+        "channel": ("申请方式", "当面提交"),
+        "query_code": ("查询码", "7KQ2M9PX"),
+        "status_url": ("办理进度查询网址", "http://www.qinghe.gov.cn/yisqing/chaxun/"),
+        "due_date": ("答复期限", "2026年3月30日"),
+    },
+    LetterKind.SUPPLEMENT: {
+        "matters": ("需要补正的事项", "请写明所需信息的名称、文号或者其他特征性描述"),
+        "supplement_days": ("补正期限（工作日数）", 15),
+        "supplement_due": ("补正期限届满之日", "2026年3月23日"),
+    },
+    LetterKind.REASONS: {
+        "matters": ("申请数量、频次明显超过合理范围的情况", "你在30日内提出申请42件"),
+        "due_date": ("答复期限", "2026年3月30日"),
+    },
+    LetterKind.LONGER_PERIOD: {
+        "days": ("延迟答复的工作日数", 20),
+        "reason": ("无法按期答复的情况", "所申请信息数量较大，需逐件检索"),
+        "due_date": ("延迟后的答复期限", "2026年4月28日"),
+    },
+    LetterKind.EXTENSION: {
+        "days": ("延长的工作日数", 20),
+        "reason": ("延期理由", "所申请信息涉及多个内设机构，需逐一检索"),
+        "due_date": ("延长后的答复期限", "2026年4月28日"),
+    },
+    LetterKind.FEE: {
+        "method": ("计收方式", "按量计收"),
+        "standard": ("收费标准", "30页以下（含30页）的，不收费；……"),
+        "computation": ("计算过程", "共45页，其中30页免费，31—45页共15页×10元"),
+        "amount": ("应缴金额（元）", "150"),
+        "payment_days": ("缴费期限（工作日数）", 20),
+        "fee_due": ("缴费期限届满之日", "2026年4月20日"),
+        "payment_instructions": ("缴费方式", "请持本通知到本机关政府信息公开工作机构办理缴费手续"),
+    },
+    LetterKind.REPLY: {
+        "reply_type": ("答复类型的代码，如 disclosed（予以公开）、withheld_state_secret（国家秘密），见模板中的各段", "disclosed"),
+        "reply_text": ("经办人写的答复内容（理由、提供的信息）", "经认真核查，相关情况说明如下"),
+        "where_public": ("已公开信息的获取途径", "青禾县人民政府门户网站“政府信息公开”栏目"),
+        "responsible_body": ("负责公开该信息的机关及联系方式", "青禾县交通运输局（联系电话：0539-7900220）"),
+        "extra_text": ("答复类型的正文中没有位置时，经办人另写的说明（可能为空）", ""),
+        "attachment": ("附件名称（可能为空）", "所申请公开的政府信息"),
+        "remedy": ("救济途径段落（可能为空）", "如对本答复不服，可以自收到本告知书之日起六十日内向青禾县人民政府申请行政复议，或者在六个月内向青禾县人民法院提起行政诉讼。"),
+    },
+}
+
+# Letters to the applicant; the status page offers them once issued.
+APPLICANT_LETTERS = tuple(LetterKind)
 
 ATTACHED_INFORMATION = {
     ReplyType.DISCLOSED: "所申请公开的政府信息",
     ReplyType.PARTIALLY_DISCLOSED: "区分处理后的政府信息",
 }
+# The decision of these reply types has no place for staff's explanation; it follows the decision.
+NO_PLACE_FOR_REPLY_TEXT = (ReplyType.ALREADY_PUBLIC,)
 
-TRACKING_NUMBER = re.compile(r"^[A-Z]+-(?P<year>\d{4})-(?P<serial>\d+)$")
+
+class LetterError(Exception):
+    """A template that cannot make a letter; the message is for the county office."""
 
 
-@dataclass
-class Letter:
-    """The letter's paragraphs, grouped by how they are laid out."""
+def variables(kind):
+    return {**COMMON_VARIABLES, **KIND_VARIABLES[LetterKind(kind)]}
 
-    heading: str
-    reference: str
-    salutation: str
-    body: list
-    signature: list
-    contact: str
 
-    def paragraphs(self):
-        lines = [self.heading, self.reference, self.salutation, *self.body, *self.signature]
-        if self.contact:
-            lines.append(self.contact)
-        return lines
+def sample_context(kind):
+    return {name: sample for name, (_label, sample) in variables(kind).items()}
 
-    def __post_init__(self):
-        # Text stored before portal.text's rule may hold control characters, which no .docx can.
-        for name in ("heading", "reference", "salutation", "contact"):
-            setattr(self, name, clean_text(getattr(self, name)))
-        self.body = [clean_text(paragraph) for paragraph in self.body]
-        self.signature = [clean_text(paragraph) for paragraph in self.signature]
 
+# --- words -------------------------------------------------------------------------------------
 
 def chinese_date(value):
     # GB/T 9704-2012 7.3.5.1: month and day are written without a leading zero (2026年3月5日).
@@ -162,19 +122,15 @@ def chinese_date(value):
 
 def _clause(value):
     """Staff text set inside a sentence: the template supplies the full stop, and the 经审查 that most
-    decisions open with (staff often type it too)."""
-    text = (value or "").strip().rstrip("。．.；;，,：:")
-    return re.sub(r"^经审查[，,：:]?", "", text).strip()
+    decisions open with (staff often type it too). Its lines become paragraphs of their own."""
+    text = clean_text(value or "").strip().rstrip("。．.；;，,：:")
+    text = re.sub(r"^经审查[，,：:]?", "", text).strip()
+    return _paragraphs(text)
 
 
-def reference_number(application, kind="答"):
-    """The letter's number, e.g. 县公安局依申请答〔2026〕42号 (a reply) or 县公安局依申请收费〔2026〕42号 (a
-    fee notice), from tracking number YSQ-2026-00042."""
-    match = TRACKING_NUMBER.match(application.tracking_number or "")
-    if match is None:
-        raise ValueError(f"申请编号“{application.tracking_number}”无法生成文号")
-    organisation = application.organisation
-    return f"{organisation.short_name or organisation.name}依申请{kind}〔{match['year']}〕{int(match['serial'])}号"
+def _paragraphs(text):
+    # docxtpl starts a new paragraph, with the same layout, at "\a".
+    return "\a".join(line.strip() for line in clean_text(text or "").splitlines() if line.strip())
 
 
 # Applicants often start with the verb the letter already says, and end with a full stop.
@@ -185,66 +141,66 @@ TRAILING_STOPS = "。．.；;，,、 "
 def requested(description):
     """The information sought as the letter quotes it: one paragraph (the description may span lines),
     without a leading 申请获取 and the closing full stop, so the letter never reads 申请获取“申请获取…。”."""
-    text = " ".join(description.split())
+    text = " ".join(clean_text(description).split())
     text = REQUEST_VERB.sub("", text, count=1).rstrip(TRAILING_STOPS)
     return text or " ".join(description.split())
 
 
-def compose(application):
-    """The letter for an application that has a reply type."""
-    reply_type = ReplyType(application.reply_type)
+def addressed_as(application):
+    return "你单位" if application.applicant_kind == Application.ApplicantKind.ORGANISATION else "你"
+
+
+def application_context(application, *, number, dated):
     organisation = application.organisation
-    you = "你单位" if application.applicant_kind == Application.ApplicantKind.ORGANISATION else "你"
+    return {
+        "number": number,
+        "recipient": clean_text(application.applicant_name).strip(),
+        "you": addressed_as(application),
+        "receipt_date": chinese_date(application.receipt_date),
+        "requested": requested(application.description),
+        "document_number": clean_text(application.document_number_sought).strip(),
+        "tracking_number": application.tracking_number,
+        "organisation": organisation.name,
+        "date": chinese_date(dated),
+        "phone": organisation.phone,
+        "address": organisation.address,
+    }
 
-    receipt = (
-        f"本机关于{chinese_date(application.receipt_date)}收到{you}提出的政府信息公开申请，"
-        f"申请获取“{requested(application.description)}”"
-    )
-    if application.document_number_sought:
-        receipt += f"（文号：{application.document_number_sought.strip()}）"
-    receipt += "。现答复如下："
 
-    fields = {
-        "you": you,
+def reply_variables(application):
+    reply_type = ReplyType(application.reply_type)
+    return {
+        "reply_type": reply_type.value,
         "reply_text": _clause(application.reply_text),
         "where_public": _clause(application.where_public),
         "responsible_body": _clause(application.responsible_body),
+        "extra_text": _paragraphs(application.reply_text) if reply_type in NO_PLACE_FOR_REPLY_TEXT else "",
+        "attachment": ATTACHED_INFORMATION.get(reply_type, ""),
+        "remedy": remedy_paragraph(reply_type, application.organisation),
     }
-    template = DECISIONS[reply_type]
-    decision = template.format(**fields)
-    # A reply type whose text has no place for staff's explanation still shows it, after the decision.
-    if "{reply_text}" not in template and application.reply_text.strip():
-        decision += "\n" + application.reply_text.strip()
 
-    body = [receipt]
-    # Staff may write several paragraphs; each line becomes a paragraph, so text and .docx agree.
-    body += [line.strip() for line in decision.splitlines() if line.strip()]
-    if reply_type in ATTACHED_INFORMATION:
-        # No file name: stored files carry generated names, and the letter must read the same whenever
-        # it is shown again.
-        body.append(f"附件：{ATTACHED_INFORMATION[reply_type]}")
-    body.append(remedy_paragraph(reply_type, organisation))
-    body.append("特此告知。")
 
-    replied_on = application.replied_on or timezone.localdate()
-    return Letter(
-        heading=HEADING,
-        reference=reference_number(application),
-        salutation=f"{application.applicant_name.strip()}：",
-        body=body,
-        signature=[organisation.name, chinese_date(replied_on)],
-        contact=f"联系电话：{organisation.phone}" if organisation.phone else "",
+# --- numbers -----------------------------------------------------------------------------------
+
+def letter_prefix(organisation):
+    """The 机关代字 of the organisation's letter numbers: its setting, else its short name."""
+    reply_settings = getattr(organisation, "reply_settings", None)
+    if reply_settings is not None and reply_settings.letter_code.strip():
+        return reply_settings.letter_code.strip()
+    return organisation.short_name or organisation.name
+
+
+def next_number(organisation, kind, year):
+    """(series, serial, number) for the next letter of this kind; the caller holds a transaction."""
+    series, _ = LetterSeries.objects.select_for_update().get_or_create(
+        organisation=organisation, code=LetterKind(kind).series, year=year,
     )
+    series.last_serial += 1
+    series.save(update_fields=["last_serial"])
+    return series, series.last_serial, f"{letter_prefix(organisation)}依{series.code}〔{year}〕{series.last_serial}号"
 
 
-def letter_text(application):
-    """The letter as plain text, one paragraph per line."""
-    return "\n".join(compose(application).paragraphs())
-
-
-def letter_filename(application):
-    return f"{application.tracking_number}答复告知书.docx"
-
+# --- templates ---------------------------------------------------------------------------------
 
 # Layout after GB/T 9704-2012 (党政机关公文格式): A4, title in 2号 (22 pt), text in 3号 (16 pt) 仿宋,
 # 22 lines a page, first lines indented two characters. 黑体 rather than 方正小标宋 for the title
@@ -274,15 +230,9 @@ def _add_paragraph(document, text, *, align=None, indent=False, font=BODY_FONT, 
     return paragraph
 
 
-def reply_letter(application):
-    """The letter as .docx bytes: the paragraphs of letter_text, laid out."""
-    return letter_docx(compose(application), author=application.organisation.name)
-
-
-def letter_docx(letter, *, author):
-    """A Letter as .docx bytes, laid out as the county sends its letters (the reply, the fee notice)."""
+def layout(source):
+    """A shipped template's text (letter_templates/<kind>.txt) laid out as a .docx template."""
     document = Document()
-
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -297,30 +247,176 @@ def letter_docx(letter, *, author):
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
 
-    # The default template names python-docx as author and dates the file 2013; it goes to the applicant.
-    properties = document.core_properties
-    properties.created = properties.modified = timezone.now()
-    properties.title = letter.heading
-    properties.author = properties.last_modified_by = clean_text(author)
-    properties.comments = ""
-
-    heading = _add_paragraph(
-        document, letter.heading, align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT, size=HEADING_SIZE
-    )
-    heading.paragraph_format.line_spacing = Pt(36)
-    reference = _add_paragraph(document, letter.reference, align=WD_ALIGN_PARAGRAPH.CENTER)
-    reference.paragraph_format.space_after = Pt(16)
-    _add_paragraph(document, letter.salutation)
-    for text in letter.body:
-        _add_paragraph(document, text, indent=True)
-    for index, text in enumerate(letter.signature):
-        paragraph = _add_paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        if index == 0:
-            paragraph.paragraph_format.space_before = Pt(32)
-    if letter.contact:
-        contact = _add_paragraph(document, letter.contact)
-        contact.paragraph_format.space_before = Pt(16)
-
+    first_signature = True
+    for line in source.splitlines():
+        if not line.strip() or line.startswith(";;"):
+            continue
+        if line.startswith("# "):
+            heading = _add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT, size=HEADING_SIZE)
+            heading.paragraph_format.line_spacing = Pt(36)
+        elif line.startswith("= "):
+            _add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(16)
+        elif line.startswith("< "):
+            _add_paragraph(document, line[2:])
+        elif line.startswith("> "):
+            paragraph = _add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.RIGHT)
+            if first_signature:
+                paragraph.paragraph_format.space_before = Pt(32)
+                first_signature = False
+        elif line.startswith("{%p"):
+            _add_paragraph(document, line)
+        else:
+            _add_paragraph(document, line, indent=True)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+@lru_cache(maxsize=None)
+def shipped_template(kind):
+    """The template the portal ships for this kind, as .docx bytes."""
+    return layout((TEMPLATE_DIR / f"{LetterKind(kind).value}.txt").read_text(encoding="utf-8"))
+
+
+def current_template(kind):
+    """The county's own template for this kind if the county office uploaded one, else the shipped one."""
+    custom = LetterTemplate.objects.filter(kind=kind).first()
+    if custom is not None:
+        with custom.file.open("rb") as file:
+            return file.read()
+    return shipped_template(kind)
+
+
+def _environment():
+    # Autoescape: the applicant's words go into XML. StrictUndefined: a misspelt variable in a
+    # county's template is an error when it is uploaded, not a blank in a letter.
+    return Environment(autoescape=True, undefined=StrictUndefined)
+
+
+def render(template, context, *, title, author):
+    """A template (.docx bytes) filled in with context, as .docx bytes."""
+    document = DocxTemplate(io.BytesIO(template))
+    try:
+        document.render(context, jinja_env=_environment())
+    except UndefinedError as exc:
+        name = re.search(r"'(\w+)' is undefined", str(exc))
+        raise LetterError(f"模板中的变量“{name[1] if name else exc}”不存在，请对照可用变量修改") from None
+    except TemplateError as exc:
+        raise LetterError(f"模板中的标记有误（{exc.message}），请检查 {{{{ }}}} 和 {{% %}} 是否成对") from None
+    # The template's properties would name whoever made it and when; the letter goes to the applicant.
+    properties = document.docx.core_properties
+    properties.created = properties.modified = timezone.now()
+    properties.title = title
+    properties.author = properties.last_modified_by = clean_text(author)
+    properties.comments = properties.keywords = properties.subject = ""
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def text_of(data):
+    """A .docx's text, a paragraph a line: what the status page shows is what the file says."""
+    paragraphs = Document(io.BytesIO(data)).paragraphs
+    return "\n".join(clean_text(p.text).strip() for p in paragraphs if p.text.strip())
+
+
+def check_template(kind, data):
+    """An uploaded template must fill in with every variable of its kind; raises LetterError."""
+    try:
+        render(data, sample_context(kind), title=LetterKind(kind).label, author="")
+    except LetterError:
+        raise
+    except Exception:
+        raise LetterError("无法读取该模板文件，请用 Word 或 WPS 另存为 .docx 后重新上传") from None
+
+
+# --- letters -----------------------------------------------------------------------------------
+
+def letter_filename(letter):
+    return f"{letter.application.tracking_number}{letter.get_kind_display()}.docx"
+
+
+def fill(application, kind, *, number, dated, context, template=None):
+    """The .docx of one letter: the kind's current template (or `template`) filled in."""
+    return render(
+        template or current_template(kind),
+        {**application_context(application, number=number, dated=dated), **context},
+        title=LetterKind(kind).label, author=application.organisation.name,
+    )
+
+
+def make_letter(application, kind, *, by, dated, context, issue=True):
+    """Fill in the kind's template for this application and keep it as a Letter, numbered in the
+    organisation's series. issue=False keeps it as a draft (a reply before approval): drafting again
+    replaces the draft and keeps its number."""
+    kind = LetterKind(kind)
+    letter = application.letters.filter(kind=kind, issued_at__isnull=True).first()
+    if letter is None:
+        series, serial, number = next_number(application.organisation, kind, dated.year)
+        letter = Letter(application=application, kind=kind, series=series, serial=serial, number=number)
+    data = fill(application, kind, number=letter.number, dated=dated, context=context)
+    letter.recipient = clean_text(application.applicant_name).strip()[:100]
+    letter.dated = dated
+    letter.created_by = by
+    letter.text = text_of(data)
+    letter.file = ContentFile(data, name=f"{kind.value}.docx")
+    if issue:
+        letter.issued_by, letter.issued_at = by, timezone.now()
+    letter.save()
+    return letter
+
+
+def replace_draft(letter, data, *, by):
+    """Staff edited the draft in Word and uploaded it again: that file, and its text, is the letter."""
+    letter.file = ContentFile(data, name=f"{letter.kind}.docx")
+    letter.text = text_of(data)
+    letter.created_by = by
+    letter.save()
+    return letter
+
+
+def issue(letter, *, by):
+    """The letter is approved: from now on it is what was sent, whatever changes afterwards."""
+    letter.issued_by, letter.issued_at = by, timezone.now()
+    letter.save(update_fields=["issued_by", "issued_at"])
+    return letter
+
+
+def draft_reply_letter(application, *, by):
+    return make_letter(
+        application, LetterKind.REPLY, by=by, dated=timezone.localdate(),
+        context=reply_variables(application), issue=False,
+    )
+
+
+def acknowledgement(application, *, by):
+    """The 登记回执 for an application that did not come through the online form."""
+    # On paper the address must be whole; without SITE_URL the page is named instead.
+    if settings.SITE_URL:
+        status_url = settings.SITE_URL.rstrip("/") + reverse("requests_app:status")
+    else:
+        status_url = f"{settings.SITE_NAME}门户网站“政府信息公开”栏目的申请进度查询页面"
+    return make_letter(application, LetterKind.ACKNOWLEDGEMENT, by=by, dated=timezone.localdate(), context={
+        "channel": application.get_channel_display(),
+        "query_code": application.query_code,
+        "status_url": status_url,
+        "due_date": chinese_date(application.due_date) if application.due_date else "法定期限内",
+    })
+
+
+DEFAULT_PAYMENT = "请持本通知到本机关政府信息公开工作机构办理缴费手续"
+
+
+def fee_letter(application, schedule, *, by, payment_instructions=""):
+    """The 收费通知书 for an application whose fee was just computed (fee_* fields set)."""
+    from .fees import standard_text
+
+    return make_letter(application, LetterKind.FEE, by=by, dated=application.fee_notified_on, context={
+        "method": Application.FeeMethod(application.fee_method).label,
+        "standard": standard_text(application.fee_method, schedule),
+        "computation": _clause(application.fee_computation),
+        "amount": f"{application.fee_amount:.2f}",  # money in a notice: to the fen
+        "payment_days": schedule.payment_days,
+        "fee_due": chinese_date(application.fee_due),
+        "payment_instructions": _clause(payment_instructions) or DEFAULT_PAYMENT,
+    })

@@ -281,7 +281,6 @@ class Application(models.Model):
     fee_due = models.DateField("缴费期限", null=True, blank=True, editable=False)
     fee_paid_on = models.DateField("缴费日期", null=True, blank=True, editable=False)
     fee_paused_days = models.PositiveIntegerField("缴费不计时工作日", default=0, editable=False)
-    fee_notice_letter = models.FileField("收费通知书", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     due_date = models.DateField("答复期限", null=True, blank=True, editable=False)
     due_date_is_provisional = models.BooleanField("期限依据暂定假日", default=False, editable=False)
 
@@ -291,7 +290,6 @@ class Application(models.Model):
     responsible_body = CleanCharField("负责公开该信息的机关", max_length=100, blank=True, editable=False)
     information_file = models.FileField("信息原件（仅内部保存）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     redacted_file = models.FileField("提供的信息（区分处理后）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
-    reply_letter = models.FileField("答复告知书", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     replied_on = models.DateField("答复日期", null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -460,6 +458,10 @@ class ReplySettings(models.Model):
         "行政诉讼管辖法院（特别设置）", max_length=100, blank=True,
         help_text="留空时：县人民政府为有管辖权的中级人民法院，其他机关为全县默认法院；实行集中管辖的地方请填写指定法院",
     )
+    letter_code = CleanCharField(
+        "发文机关代字", max_length=20, blank=True,
+        help_text="依申请公开文书编号的机关代字，例如“青教”得“青教依复〔2026〕12号”；不填则用机关简称",
+    )
     supplement_period_days = models.PositiveSmallIntegerField(
         "补正期限（工作日）", null=True, blank=True,
         help_text="告知补正时给申请人的合理期限（条例第三十条）；不填则用全县设置（默认15个工作日）",
@@ -526,3 +528,125 @@ class FeeSchedule(models.Model):
             errors["page_band2_end"] = "页数档次应依次递增：免费页数 ≤ 第一档 ≤ 第二档"
         if errors:
             raise ValidationError(errors)
+
+
+class LetterKind(models.TextChoices):
+    """The letters the handling of an application sends (条例第三十条至第四十二条), each a .docx
+    from its template (letters.py)."""
+
+    ACKNOWLEDGEMENT = "acknowledgement", "政府信息公开申请登记回执"
+    SUPPLEMENT = "supplement", "补正申请告知书"
+    REASONS = "reasons", "说明理由通知书"
+    LONGER_PERIOD = "longer_period", "延迟答复告知书"
+    EXTENSION = "extension", "延期答复告知书"
+    FEE = "fee", "政府信息公开信息处理费收费通知书"
+    REPLY = "reply", "政府信息公开申请答复告知书"
+
+    @property
+    def series(self):
+        """The letter number's word after 依 (e.g. 复 in 青教依复〔2026〕12号): a series per organisation,
+        kind of letter and year."""
+        return LETTER_SERIES[self]
+
+
+LETTER_SERIES = {
+    LetterKind.ACKNOWLEDGEMENT: "登",
+    LetterKind.SUPPLEMENT: "补",
+    LetterKind.REASONS: "询",
+    LetterKind.LONGER_PERIOD: "延",
+    LetterKind.EXTENSION: "延",
+    LetterKind.FEE: "费",
+    LetterKind.REPLY: "复",
+}
+
+
+class LetterSeries(models.Model):
+    """The last number handed out in one organisation's series of one year; it only grows."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "code", "year"], name="one_letter_series")]
+
+
+def letter_file_path(instance, filename):
+    return f"letters/{instance.dated:%Y}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Letter(models.Model):
+    """One letter sent for an application, as it was sent: its number, its text and its .docx. A
+    letter that needs approval (the reply) is a draft until then; once issued it never changes, so
+    the status page, the download and the archive show what the applicant received."""
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField("文书", max_length=30, choices=LetterKind.choices)
+    number = CleanCharField("文号", max_length=60)
+    series = models.ForeignKey(LetterSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    serial = models.PositiveIntegerField(null=True, blank=True)
+    recipient = CleanCharField("收件人", max_length=100)
+    dated = models.DateField("落款日期")
+    text = CleanTextField("正文", help_text="文书的文字，每段一行，取自生成或上传的文件")
+    file = models.FileField("文件", upload_to=letter_file_path, max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="制作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField("制作时间", auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签发人", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    issued_at = models.DateTimeField("签发时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "依申请公开文书"
+        verbose_name_plural = "依申请公开文书"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "serial"], name="one_letter_per_number"),
+            models.UniqueConstraint(
+                fields=["application", "kind"], condition=Q(issued_at__isnull=True), name="one_draft_letter_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def is_issued(self):
+        return self.issued_at is not None
+
+    @property
+    def paragraphs(self):
+        return [line for line in self.text.splitlines() if line.strip()]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Letter.objects.filter(pk=self.pk, issued_at__isnull=False).exists():
+            raise PermissionDenied("已签发的文书不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("依申请公开文书不得删除")
+
+
+def letter_template_path(instance, filename):
+    return f"letter-templates/{instance.kind}-{uuid.uuid4().hex[:8]}.docx"
+
+
+class LetterTemplate(models.Model):
+    """A county's own template for one kind of letter, uploaded by the county office in place of the
+    shipped one (requests_app/letter_templates/). Letters already made keep their file."""
+
+    kind = models.CharField("文书", max_length=30, choices=LetterKind.choices, unique=True)
+    file = models.FileField("模板文件（.docx）", upload_to=letter_template_path, max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "文书模板"
+        verbose_name_plural = "文书模板"
+        ordering = ["kind"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（本县模板）"

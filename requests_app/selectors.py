@@ -9,7 +9,7 @@ from django.utils import timezone
 from disclosure.models import normalise_document_number
 
 from .deadlines import calendar_overrides, working_days_between
-from .models import Application
+from .models import Application, Letter, LetterKind
 
 FREQUENT_THRESHOLD = 3  # 依申请转主动: the same information asked for by 3+ applications in a year
 
@@ -73,3 +73,12 @@ def due_this_week(applications, today=None):
     today = today or timezone.localdate()
     sunday = today + datetime.timedelta(days=6 - today.weekday())
     return applications.filter(state__in=Application.OPEN_STATES, due_date__gte=today, due_date__lte=sunday)
+
+
+def letters_for_applicant(application):
+    """The letters the applicant has been sent, oldest first: every issued letter, the reply only once
+    it was delivered (it is issued at approval, some days before)."""
+    letters = Letter.objects.filter(application=application, issued_at__isnull=False).order_by("pk")
+    if application.state not in (Application.State.REPLIED, Application.State.ARCHIVED):
+        letters = letters.exclude(kind=LetterKind.REPLY)
+    return letters

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.apply, name="apply"),
     path("receipt/", views.receipt, name="receipt"),
     path("status/", views.status, name="status"),
+    path("status/letters/<int:pk>/", views.status_letter, name="status_letter"),
     path("status/<str:which>/", views.status_file, name="status_file"),
 ]

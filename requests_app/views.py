@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 
 from . import workflow
 from .forms import ApplicationForm, StatusForm
-from .letters import letter_text
-from .models import Application
+from .letters import letter_filename
+from .models import Application, LetterKind
+from .selectors import letters_for_applicant
 
 logger = logging.getLogger(__name__)
 LOOKUP_LIMIT = 30  # status lookups per address per 10 minutes: query codes cannot be guessed
@@ -135,22 +136,36 @@ def status(request):
     if application is not None:
         context["events"] = [event for event in application.events.all() if event.is_public]
         context["replied"] = application.state in (Application.State.REPLIED, Application.State.ARCHIVED)
-        if context["replied"]:
-            context["letter_paragraphs"] = letter_text(application).splitlines()
+        context["letters"] = list(letters_for_applicant(application))
+        # The reply as it was approved and sent: the letter's own text, never rebuilt from today's data.
+        context["reply_letter"] = next((l for l in reversed(context["letters"]) if l.kind == LetterKind.REPLY), None)
     return render(request, "requests_app/status.html", context, status=status_code)
+
+
+def _looked_up(request):
+    pk = request.session.get(SESSION_LOOKUP)
+    return Application.objects.filter(pk=pk).first() if pk else None
 
 
 @never_cache
 def status_file(request, which):
-    """The reply letter or the information provided, for the application looked up in this session.
-    The original of partially disclosed information is never offered."""
-    pk = request.session.get(SESSION_LOOKUP)
-    application = Application.objects.filter(pk=pk).first() if pk else None
+    """The information provided, for the application looked up in this session, once replied. The
+    original of partially disclosed information is never offered."""
+    application = _looked_up(request)
     if application is None or application.state not in (Application.State.REPLIED, Application.State.ARCHIVED):
         raise Http404
-    file = {"letter": application.reply_letter, "information": application.redacted_file}.get(which)
-    if not file:
+    if which != "information" or not application.redacted_file:
         raise Http404
-    name = f"{application.tracking_number}{'答复告知书' if which == 'letter' else '提供的信息'}{Path(file.name).suffix}"
-    return FileResponse(file.open("rb"), as_attachment=True, filename=name)
+    file = application.redacted_file
+    return FileResponse(file.open("rb"), as_attachment=True, filename=f"{application.tracking_number}提供的信息{Path(file.name).suffix}")
+
+
+@never_cache
+def status_letter(request, pk):
+    """A letter the applicant of the application looked up in this session was sent, as sent."""
+    application = _looked_up(request)
+    letter = letters_for_applicant(application).filter(pk=pk).first() if application else None
+    if letter is None:
+        raise Http404
+    return FileResponse(letter.file.open("rb"), as_attachment=True, filename=letter_filename(letter))
 

@@ -6,14 +6,13 @@ staff acting at once, one wins and the other is told."""
 import datetime
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from disclosure.files import AttachmentRefused, accept_upload
 from portal.text import clean_text, has_nul
 
-from . import permissions
+from . import letters, permissions
 from .deadlines import (
     add_working_days,
     add_working_days_with_flag,
@@ -21,7 +20,7 @@ from .deadlines import (
     is_working_day,
     working_days_between,
 )
-from .models import REPLY_REQUIREMENTS, Application, ApplicationCounter, ApplicationEvent, ReplyType
+from .models import REPLY_REQUIREMENTS, Application, ApplicationCounter, ApplicationEvent, LetterKind, ReplyType
 
 State = Application.State
 Action = ApplicationEvent.Action
@@ -179,8 +178,21 @@ def receive(application, *, by=None, submission_key=None):
     _record(application, Action.RECEIVED, from_state="", by=by, on=application.receipt_date,
             note=receipt_note(application))
     if by is not None:
-        _move(application, State.REGISTERED, Action.REGISTERED, by=by, note="工作人员录入并登记")
+        _register(application, by=by, note="工作人员录入并登记")
     return application
+
+
+def _register(application, *, by, note):
+    """Registered; an application that did not come through the online form (whose receipt page is
+    the confirmation) gets a 登记回执 with its number and query code."""
+    if application.channel != Application.Channel.ONLINE:
+        letter = letters.acknowledgement(application, by=by)
+        note = "；".join(part for part in (note, _sent(letter)) if part)
+    return _move(application, State.REGISTERED, Action.REGISTERED, by=by, note=note)
+
+
+def _sent(letter):
+    return f"{letter.get_kind_display()}{letter.number}"
 
 
 @transaction.atomic
@@ -189,7 +201,7 @@ def register(application, *, by, note=""):
     note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记申请")
     _require(application.state == State.RECEIVED, f"该申请当前状态为“{application.get_state_display()}”，不能登记")
-    return _move(application, State.REGISTERED, Action.REGISTERED, by=by, note=note)
+    return _register(application, by=by, note=note)
 
 
 @transaction.atomic
@@ -210,7 +222,11 @@ def request_supplement(application, *, by, note, on=None):
     _require(note, "请写明需要补正的事项", "note")
     days = supplement_period_days(application.organisation)
     application.supplement_due = add_working_days(on, days)
-    note = f"{note}\n补正期限：{application.supplement_due:%Y年%-m月%-d日}前（{days}个工作日）"
+    letter = letters.make_letter(application, LetterKind.SUPPLEMENT, by=by, dated=on, context={
+        "matters": letters._paragraphs(note), "supplement_days": days,
+        "supplement_due": letters.chinese_date(application.supplement_due),
+    })
+    note = f"{note}\n补正期限：{application.supplement_due:%Y年%-m月%-d日}前（{days}个工作日）；{_sent(letter)}"
     return _move(application, State.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_REQUESTED, by=by, on=on, note=note)
 
 
@@ -284,7 +300,12 @@ def extend(application, *, by, days, note, on=None):
     _require(1 <= days <= MAX_EXTENSION_DAYS, "延长的期限最长不得超过20个工作日", "days")
     _require(note, "请写明延期理由", "note")
     application.extension_days = days
-    return _move(application, application.state, Action.EXTENDED, by=by, on=on, note=f"延长{days}个工作日：{note}")
+    _refresh_due_date(application)
+    letter = letters.make_letter(application, LetterKind.EXTENSION, by=by, dated=on, context={
+        "days": days, "reason": letters._clause(note), "due_date": letters.chinese_date(application.due_date),
+    })
+    return _move(application, application.state, Action.EXTENDED, by=by, on=on,
+                 note=f"延长{days}个工作日：{note}；{_sent(letter)}")
 
 
 @transaction.atomic
@@ -298,7 +319,10 @@ def request_reasons(application, *, by, on, note):
     _require(not application.events.filter(action=Action.REASONS_REQUESTED).exists(), "已要求申请人说明理由，不能重复要求")
     check_date(on, "on", "要求说明理由日期", not_before=application.receipt_date, previous="收到申请之日")
     _require(note, "请写明申请的数量、频次明显超过合理范围的情况，以及请申请人说明的事项", "note")
-    return _move(application, application.state, Action.REASONS_REQUESTED, by=by, on=on, note=note)
+    letter = letters.make_letter(application, LetterKind.REASONS, by=by, dated=on, context={
+        "matters": letters._paragraphs(note), "due_date": letters.chinese_date(application.due_date),
+    })
+    return _move(application, application.state, Action.REASONS_REQUESTED, by=by, on=on, note=f"{note}；{_sent(letter)}")
 
 
 @transaction.atomic
@@ -323,7 +347,12 @@ def set_longer_period(application, *, by, days, note):
     )
     _require(note, "请写明申请理由合理、但无法按期答复的情况", "note")
     application.longer_period_days = days
-    return _move(application, application.state, Action.LONGER_PERIOD_SET, by=by, note=f"延迟{days}个工作日答复：{note}")
+    _refresh_due_date(application)
+    letter = letters.make_letter(application, LetterKind.LONGER_PERIOD, by=by, dated=today, context={
+        "days": days, "reason": letters._clause(note), "due_date": letters.chinese_date(application.due_date),
+    })
+    return _move(application, application.state, Action.LONGER_PERIOD_SET, by=by,
+                 note=f"延迟{days}个工作日答复：{note}；{_sent(letter)}")
 
 
 @transaction.atomic
@@ -362,7 +391,6 @@ def open_proactive_draft(application, *, by, document_title, topic):
 def notify_fee(application, *, by, method, pages=None, on, payment_instructions=""):
     """条例第四十二条 and 国办函〔2020〕109号: a 收费通知 stating the amount, its basis and method, and
     the payment period (20 working days from receiving it). The clock stops until payment."""
-    from .fee_notice import fee_notice_docx, notice_filename
     from .fees import active_schedule, compute_fee, plain
 
     application = _locked(application)
@@ -384,13 +412,11 @@ def notify_fee(application, *, by, method, pages=None, on, payment_instructions=
     application.fee_notified_on = on
     application.fee_due = add_working_days(on, schedule.payment_days)
     application.fee_paid_on = None
-    application.fee_notice_letter = ContentFile(
-        fee_notice_docx(application, schedule, payment_instructions), name=notice_filename(application),
-    )
+    letter = letters.fee_letter(application, schedule, by=by, payment_instructions=payment_instructions)
     note = (
         f"{Application.FeeMethod(method).label}，信息处理费{plain(amount)}元（{computation}）；"
         f"请于{application.fee_due:%Y年%-m月%-d日}前缴纳（{schedule.payment_days}个工作日），"
-        "缴费前的期间不计入答复期限，逾期未缴纳的不再处理该申请"
+        f"缴费前的期间不计入答复期限，逾期未缴纳的不再处理该申请；{_sent(letter)}"
     )
     return _move(application, State.FEE_NOTIFIED, Action.FEE_NOTIFIED, by=by, on=on, note=note)
 
@@ -484,8 +510,6 @@ def _accepted(upload, field, **options):
 def draft_reply(application, *, by, reply_type, reply_text="", where_public="", responsible_body="",
                 information_file=None, redacted_file=None):
     """Write the reply and generate its letter (政府信息公开申请答复告知书) for the reviewer."""
-    from .letters import letter_filename, reply_letter
-
     application = _locked(application)
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以拟定答复")
     _require(reply_type in ReplyType.values, "请选择答复类型", "reply_type")
@@ -514,8 +538,9 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
         application.information_file = information_file
     if redacted_file is not None:
         application.redacted_file = redacted_file
-    application.reply_letter = ContentFile(reply_letter(application), name=letter_filename(application))
-    return _move(application, State.REPLY_DRAFTED, Action.REPLY_DRAFTED, by=by, note=ReplyType(reply_type).label)
+    letter = letters.draft_reply_letter(application, by=by)
+    return _move(application, State.REPLY_DRAFTED, Action.REPLY_DRAFTED, by=by,
+                 note=f"{ReplyType(reply_type).label}；{letter.get_kind_display()}{letter.number}（待审批）")
 
 
 @transaction.atomic
@@ -525,10 +550,14 @@ def replace_letter(application, *, by, letter):
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以修改答复告知书")
     _require(application.state == State.REPLY_DRAFTED, "只有待审批的答复可以更换告知书")
     _require(letter is not None, "请上传修改后的答复告知书（.docx）", "letter")
-    application.reply_letter = _accepted(letter, "letter", allowed_kinds={"docx"})
-    application.save(update_fields=["reply_letter"])
+    data = _accepted(letter, "letter", allowed_kinds={"docx"})
+    letters.replace_draft(draft_letter(application), data.read(), by=by)
     _record(application, Action.LETTER_REPLACED, from_state=application.state, by=by, note="上传修改后的答复告知书")
     return application
+
+
+def draft_letter(application):
+    return application.letters.get(kind=LetterKind.REPLY, issued_at__isnull=True)
 
 
 def _require_second_pair_of_eyes(application, by, verb):
@@ -546,6 +575,9 @@ def approve_reply(application, *, by, note=""):
     note = _text(note, "note")
     _require_second_pair_of_eyes(application, by, "审批")
     _require(application.state == State.REPLY_DRAFTED, f"该申请当前状态为“{application.get_state_display()}”，没有待审批的答复")
+    # From here the letter is what the applicant gets, whatever changes in the organisation's data.
+    letter = letters.issue(draft_letter(application), by=by)
+    note = f"{note}；签发{_sent(letter)}".lstrip("；")
     return _move(application, State.REPLY_APPROVED, Action.REPLY_APPROVED, by=by, note=note)
 
 

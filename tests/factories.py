@@ -173,3 +173,11 @@ def pdf_bytes(text=None):
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def reply_letter_bytes(application):
+    """The .docx of the application's reply letter (the draft, or the one issued last)."""
+    letter = application.letters.filter(kind="reply").order_by("-pk").first()
+    assert letter is not None, f"{application} has no reply letter"
+    with letter.file.open("rb") as file:
+        return file.read()

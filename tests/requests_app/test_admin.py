@@ -131,7 +131,8 @@ def test_staff_download_the_generated_letter_to_edit_it_others_cannot(client, ap
     workflow.draft_reply(application, by=gongan_clerk, reply_type="disclosed", reply_text="提供统计表")
     client.force_login(gongan_clerk)
     page = client.get(f"/admin/requests_app/application/{application.pk}/change/").content.decode()
-    url = f"/admin/requests_app/application/{application.pk}/file/reply_letter/"
+    letter = application.letters.get(kind="reply")
+    url = f"/admin/requests_app/application/{application.pk}/letter/{letter.pk}/"
     assert url in page and "/media/" not in page
     response = client.get(url)
     assert response.status_code == 200

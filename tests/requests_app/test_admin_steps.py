@@ -219,16 +219,19 @@ def test_reviewer_and_county_office_see_and_download_the_applications_files(
         application, by=gongan_clerk, reply_type=ReplyType.PARTIALLY_DISCLOSED, reply_text="涉及个人隐私部分已区分处理",
         redacted_file=SimpleUploadedFile("提供.pdf", pdf_bytes()),
     )
-    names = ("supporting_file", "reply_letter", "redacted_file")
+    letter = application.letters.get(kind="reply")
+    urls = [f"/admin/requests_app/application/{application.pk}/file/{name}/" for name in ("supporting_file", "redacted_file")]
+    urls.append(f"/admin/requests_app/application/{application.pk}/letter/{letter.pk}/")
     for user in (gongan_reviewer, county_reviewer):
         client.force_login(user)
         page = client.get(change_url(application)).content.decode()
-        for name in names:
-            url = f"/admin/requests_app/application/{application.pk}/file/{name}/"
-            assert url in page, (user, name)
-            assert client.get(url).status_code == 200, (user, name)
+        assert letter.number in page and "草稿，待审批" in page
+        for url in urls:
+            assert url in page, (user, url)
+            assert client.get(url).status_code == 200, (user, url)
     client.force_login(jiaoyu_clerk)
-    assert client.get(f"/admin/requests_app/application/{application.pk}/file/supporting_file/").status_code == 404
+    for url in urls:
+        assert client.get(url).status_code == 404, url
 
 
 @time_machine.travel(OCT_12)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from requests_app import workflow
 from requests_app.models import Application, ApplicationEvent
 from requests_app.workflow import WorkflowError
+from tests.factories import reply_letter_bytes
 
 INSIDER = "张三-内部经办人"
 
@@ -32,7 +33,8 @@ def step_url(application, action):
 
 def snapshot(application):
     row = Application.objects.get(pk=application.pk)
-    return (row.state, row.reply_type, row.redacted_file.name, row.information_file.name, row.reply_letter.name,
+    return (row.state, row.reply_type, row.redacted_file.name, row.information_file.name,
+            list(row.letters.values_list("pk", "file", "text")),
             list(ApplicationEvent.objects.filter(application=application).values_list("pk", flat=True)))
 
 
@@ -89,7 +91,7 @@ def test_a_replaced_letter_is_a_cleaned_docx(client, application, gongan_clerk):
     client.force_login(gongan_clerk)
     client.post(step_url(application, "replace_letter"), {"letter": SimpleUploadedFile("告知书.docx", docx_bytes("修改后的告知书"))})
     application.refresh_from_db()
-    letter = docx.Document(application.reply_letter.open("rb"))
+    letter = docx.Document(io.BytesIO(reply_letter_bytes(application)))
     assert letter.paragraphs[0].text == "修改后的告知书"
     assert letter.core_properties.author == ""
 

@@ -297,12 +297,14 @@ def test_the_fee_notice_letter_states_basis_standard_amount_and_period_on_2026_1
     })
     assert response.status_code == 302
     application.refresh_from_db()
-    response = client.get(f"/admin/requests_app/application/{application.pk}/file/fee_notice_letter/")
+    letter = application.letters.get(kind="fee")
+    response = client.get(f"/admin/requests_app/application/{application.pk}/letter/{letter.pk}/")
     assert response.status_code == 200
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert text.startswith("政府信息公开信息处理费收费通知书\n")
-    assert "依申请收费〔2026〕1号" in text and "王小明：" in text
+    assert "县公安局依费〔2026〕1号" in text and "王小明：" in text
+    assert letter.is_issued and letter.text == "\n".join(p for p in text.split("\n") if p.strip())
     assert "第四十二条" in text and "国办函〔2020〕109号" in text and "按量计收" in text
     assert "30页以下（含30页）的，不收费；31—100页（含100页）的部分，10元/页" in text
     assert "第201页以上 1页 × 40元 = 40元；合计2740元。" in text

@@ -190,4 +190,4 @@ def test_nul_in_a_note_is_refused_and_other_control_characters_are_dropped(appli
     assert refused.value.field == "note" and unchanged(application) == before
     workflow.draft_reply(application, by=gongan_clerk, reply_type=ReplyType.DISCLOSED, reply_text="提供\x01统计\x1b表\n附件")
     application.refresh_from_db()
-    assert application.reply_text == "提供统计表\n附件" and application.reply_letter.name.endswith(".docx")
+    assert application.reply_text == "提供统计表\n附件" and application.letters.get(kind="reply").file.name.endswith(".docx")

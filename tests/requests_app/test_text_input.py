@@ -10,7 +10,7 @@ import time_machine
 from django.core.cache import cache
 
 from requests_app.models import Application
-from tests.factories import make_application
+from tests.factories import make_application, reply_letter_bytes
 from tests.requests_app.test_views import form_data
 
 MONDAY = datetime.datetime(2026, 9, 28, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
@@ -27,8 +27,7 @@ def draft(client, application, **fields):
 
 def letter_paragraphs(application):
     application.refresh_from_db()
-    with application.reply_letter.open("rb") as file:
-        return [paragraph.text for paragraph in docx.Document(io.BytesIO(file.read())).paragraphs]
+    return [paragraph.text for paragraph in docx.Document(io.BytesIO(reply_letter_bytes(application))).paragraphs]
 
 
 def test_word_line_break_in_applicant_name_still_makes_the_letter(client, gongan, gongan_clerk):
@@ -120,4 +119,4 @@ def test_word_line_break_in_a_step_note_is_stored_as_a_newline_on_2026_10_12(cli
         "days": "10", "note": "需要调取\x0b历史档案\x1b",
     })
     assert response.status_code == 302
-    assert application.events.last().note == "延长10个工作日：需要调取\n历史档案"
+    assert application.events.last().note.startswith("延长10个工作日：需要调取\n历史档案；延期答复告知书")

@@ -137,7 +137,9 @@ def test_status_lookup_shows_public_steps_and_the_reply(client, application, gon
     assert "已答复" in content and "2026年10月30日" in content and "收到申请" in content and "答复送达" in content
     assert "审批答复" not in content  # internal steps stay internal
     assert "予以公开" in content and "六十日内" in content
-    letter = client.get("/xxgk/apply/status/letter/")
+    reply = application.letters.get(kind="reply")
+    assert reply.number in content
+    letter = client.get(f"/xxgk/apply/status/letters/{reply.pk}/")
     assert letter.status_code == 200 and letter["Content-Disposition"].startswith("attachment")
 
 
@@ -151,7 +153,7 @@ def test_wrong_code_reads_exactly_like_an_unknown_number(client, application):
 
     assert strip(wrong.content).replace(application.tracking_number, "X") == strip(unknown.content).replace("YSQ-2026-99999", "X")
     assert "未找到该申请" in wrong.content.decode()
-    assert client.get("/xxgk/apply/status/letter/").status_code == 404
+    assert client.get("/xxgk/apply/status/letters/1/").status_code == 404
 
 
 def test_partially_disclosed_original_is_never_offered(client, application, gongan_clerk, gongan_reviewer):

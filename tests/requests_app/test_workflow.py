@@ -147,7 +147,7 @@ def _draft_and_approve_already_public(application, gongan_clerk, gongan_reviewer
     application = workflow.draft_reply(
         application, by=gongan_clerk, reply_type=ReplyType.ALREADY_PUBLIC, where_public="青禾县人民政府网站“统计信息”栏目",
     )
-    assert application.state == State.REPLY_DRAFTED and application.reply_letter.name.endswith(".docx")
+    assert application.state == State.REPLY_DRAFTED and application.letters.get(kind="reply").file.name.endswith(".docx")
     return workflow.approve_reply(application, by=gongan_reviewer)
 
 
