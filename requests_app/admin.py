@@ -142,7 +142,9 @@ STEPS = {
         forms.FeeUnpaidReplyForm, partial(workflow.draft_reply, reply_type=ReplyType.OTHER_FEE_UNPAID),
         "答复已拟定，告知书已生成，待审核员审批",
     ),
-    "extend": (forms.ExtendForm, workflow.extend, "已延长答复期限"),
+    "propose_extension": (forms.ProposeExtensionForm, workflow.propose_extension, "已提出延期申请，待负责人决定"),
+    "extend": (forms.ExtendForm, workflow.extend, "已同意延期，延期答复告知书已生成"),
+    "refuse_extension": (forms.RefuseExtensionForm, workflow.refuse_extension, "已不同意延期"),
     "request_reasons": (forms.RequestReasonsForm, workflow.request_reasons, "已要求申请人说明理由"),
     "set_longer_period": (forms.LongerPeriodForm, workflow.set_longer_period, "已确定延迟答复期限并告知申请人"),
     "replace_letter": (forms.ReplaceLetterForm, workflow.replace_letter, "已更换答复告知书"),
@@ -196,6 +198,7 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     change_form_template = "admin/requests_app/application/change_form.html"
     readonly_fields = (
         "tracking_number", "receipt_date", "state", "clock_start", "third_party_paused_days", "extension_days",
+        "extension_proposed_days", "extension_reason",
         "due_date", "due_date_is_provisional", "reply_type", "reply_text", "where_public", "responsible_body",
         "replied_on", "files", "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due",
         "fee_paid_on", "fee_paused_days",
@@ -221,7 +224,9 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
                 "applicant_kind", "organisation_category", "applicant_name", "id_type", "id_number", "credit_code",
                 "legal_representative", "phone", "email", "address", "postcode")}),
             ("所需信息", {"fields": ("description", "document_number_sought", "form_wanted", "delivery")}),
-            ("期限", {"fields": ("clock_start", "third_party_paused_days", "extension_days", "due_date", "due_date_is_provisional")}),
+            ("期限", {"fields": (
+                "clock_start", "third_party_paused_days", "extension_days", "extension_proposed_days", "extension_reason",
+                "due_date", "due_date_is_provisional")}),
             ("信息处理费", {"fields": (
                 "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due", "fee_paid_on", "fee_paused_days")}),
             ("答复", {"fields": ("reply_type", "reply_text", "where_public", "responsible_body", "replied_on", "files")}),

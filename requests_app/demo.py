@@ -187,9 +187,12 @@ def load_demo():
                 application = workflow.consult_third_party(application, by=clerk, sent_on=sent, note="书面征求相关企业意见")
                 application = workflow.record_third_party_answer(application, by=clerk, answered_on=add_working_days(sent, 8),
                                                                  note="第三方不同意公开")
-        if rng.random() < 0.1 and application.state == Application.State.REGISTERED:
+        # Nobody decides their own extension: only where the organisation has a reviewer besides the clerk.
+        if rng.random() < 0.1 and application.state == Application.State.REGISTERED and clerk != reviewer:
             decided = add_working_days(application.clock_start, 15)
-            application = workflow.extend(application, by=reviewer, days=15, note="涉及多个科室，需协调", on=decided)
+            application = workflow.propose_extension(application, by=clerk, days=15, note="涉及多个科室，需协调",
+                                                     on=add_working_days(application.clock_start, 14))
+            application = workflow.extend(application, by=reviewer, on=decided)
         _reply(rng, application, clerk, reviewer, reply_type, archive=rng.random() < 0.5)
         made += 1
     # The tax bureau's letters name its superior, 国家税务总局青禾市税务局, as the reconsideration body.

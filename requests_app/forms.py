@@ -227,14 +227,25 @@ class RecordThirdPartyAnswerForm(StepForm):
     note = StepText("意见摘要")
 
 
-class ExtendForm(StepForm):
-    title, hint, button = "延长答复期限", "负责人同意，最长20个工作日，告知申请人", "同意延期"
+class ProposeExtensionForm(StepForm):
+    title, hint, button = "提出延期申请", "条例第三十三条：需要延长答复期限的，经负责人同意，最长20个工作日", "提交负责人决定"
     days = forms.IntegerField(
         label="延长工作日数", initial=20, min_value=1, max_value=20,
         error_messages={"required": "请填写延长的工作日数", "invalid": "请填写延长的工作日数（整数）",
                         "min_value": "延长的工作日数至少为1日", "max_value": "延长的期限最长不得超过20个工作日"},
     )
     note = StepText("延期理由", required=True, required_message="请写明延期理由")
+
+
+class ExtendForm(StepForm):
+    title, hint, button = "同意延期", "负责人同意后生成延期答复告知书，告知申请人", "同意延期"
+    on = step_date("同意日期")
+    note = StepText("意见")
+
+
+class RefuseExtensionForm(StepForm):
+    title, hint, button = "不同意延期", "答复期限不变，经办人应按期答复", "不同意延期"
+    note = StepText("理由", required=True, required_message="请写明不同意延期的理由")
 
 
 class RequestReasonsForm(StepForm):

@@ -264,6 +264,9 @@ class Application(models.Model):
     third_party_sent_on = models.DateField("征求第三方意见日", null=True, blank=True, editable=False)
     third_party_paused_days = models.PositiveIntegerField("第三方意见不计时工作日", default=0, editable=False)
     extension_days = models.PositiveIntegerField("延期工作日", default=0, editable=False)
+    # 条例第三十三条: the clerk proposes an extension and the disclosure office head decides it.
+    extension_proposed_days = models.PositiveSmallIntegerField("申请延长的工作日", default=0, editable=False)
+    extension_reason = CleanTextField("延期理由", blank=True, editable=False)
     proactive_document = models.ForeignKey(
         "disclosure.Document", verbose_name="转为主动公开的信息", on_delete=models.SET_NULL, null=True, blank=True,
         editable=False, related_name="+", help_text="条例第四十四条：多人申请的信息转为主动公开时创建的草稿",
@@ -372,6 +375,8 @@ class ApplicationEvent(models.Model):
         SUPPLEMENT_RECEIVED = "supplement_received", "收到补正"
         THIRD_PARTY_CONSULTED = "third_party_consulted", "征求第三方意见"
         THIRD_PARTY_ANSWERED = "third_party_answered", "收到第三方意见"
+        EXTENSION_PROPOSED = "extension_proposed", "提出延期申请"
+        EXTENSION_REFUSED = "extension_refused", "不同意延期"
         EXTENDED = "extended", "延长答复期限"
         REASONS_REQUESTED = "reasons_requested", "要求说明理由"
         LONGER_PERIOD_SET = "longer_period_set", "确定延迟答复期限"

@@ -38,6 +38,23 @@ def can_extend(user, application):
     return has_role_in(user, application.organisation, REVIEWER)
 
 
+def extension_proposers(application):
+    """Ids of who proposed the extension now awaiting a decision (nobody decides their own)."""
+    actor = application.events.filter(action=Action.EXTENSION_PROPOSED).order_by("-pk").values_list("actor_id", flat=True).first()
+    return {actor} - {None}
+
+
+def can_decide_extension(user, application):
+    """条例第三十三条: the disclosure office head (a reviewer of the organisation other than the proposer);
+    where the organisation has no such reviewer, the county office, as for replies."""
+    proposers = extension_proposers(application)
+    if user.pk in proposers:
+        return False
+    if has_role_in(user, application.organisation, REVIEWER):
+        return True
+    return is_county_office(user) and not _other_reviewers(application.organisation, proposers).exists()
+
+
 def reply_authors(application):
     """Ids of the people who wrote the reply now awaiting approval: its drafter and whoever replaced its letter."""
     authors = set()
@@ -77,7 +94,9 @@ STEP_RULES = {
     "notify_fee": ((State.REGISTERED,), can_handle),
     "record_payment": ((State.FEE_NOTIFIED,), can_handle),
     "draft_fee_unpaid_reply": ((State.FEE_NOTIFIED,), can_handle),
-    "extend": ((State.REGISTERED, State.THIRD_PARTY), can_extend),
+    "propose_extension": ((State.REGISTERED, State.THIRD_PARTY), can_handle),
+    "extend": ((State.REGISTERED, State.THIRD_PARTY), can_decide_extension),
+    "refuse_extension": ((State.REGISTERED, State.THIRD_PARTY), can_decide_extension),
     "request_reasons": ((State.REGISTERED,), can_handle),
     "set_longer_period": ((State.REGISTERED, State.THIRD_PARTY), can_extend),
     "replace_letter": ((State.REPLY_DRAFTED,), can_handle),
@@ -116,14 +135,19 @@ def available_steps(user, application):
                 steps.append(step)
         elif allowed(user, application):
             steps.append(step)
-    if "extend" in steps and application.extension_days:
-        steps.remove("extend")  # 条例第三十三条: once
+    pending = application.extension_proposed_days > 0
+    for step in ("extend", "refuse_extension"):
+        if step in steps and not pending:
+            steps.remove(step)  # 条例第三十三条: the head decides what the clerk proposed
+    if "propose_extension" in steps and (application.extension_days or pending):
+        steps.remove("propose_extension")  # 条例第三十三条: once
     if "request_supplement" in steps and application.events.filter(action=Action.SUPPLEMENT_REQUESTED).exists():
         steps.remove("request_supplement")  # 条例第三十条: one notice
     today = timezone.localdate()
     within_period = application.due_date is not None and today <= application.due_date
-    if "extend" in steps and not within_period:
-        steps.remove("extend")  # 条例第三十三条: within the answer period only
+    for step in ("propose_extension", "extend"):
+        if step in steps and not within_period:
+            steps.remove(step)  # 条例第三十三条: within the answer period only
     if {"request_reasons", "set_longer_period"} & set(steps):
         asked = application.events.filter(action=Action.REASONS_REQUESTED).exists()
         if asked and "request_reasons" in steps:

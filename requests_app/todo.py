@@ -55,6 +55,15 @@ def sections(user):
             url=admin_list_url(Application, state__exact=Application.State.REPLY_DRAFTED, organisation__id__exact=staff.organisation_id),
             item=by_days_left, rows=soonest_first(drafted),
         ))
+    if staff is not None and staff.is_reviewer:
+        # 条例第三十三条: the head decides within the answer period; the soonest due first.
+        proposed = applications.filter(
+            organisation_id=staff.organisation_id, state__in=Application.OPEN_STATES, extension_proposed_days__gt=0,
+        )
+        result.append(section(
+            "待决定的延期申请", proposed, url=admin_list_url(Application, organisation__id__exact=staff.organisation_id),
+            item=by_days_left, rows=soonest_first(proposed),
+        ))
     if county:
         overdue = selectors.overdue(applications, today)
         result.append(section(

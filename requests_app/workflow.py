@@ -279,33 +279,74 @@ def record_third_party_answer(application, *, by, answered_on, note=""):
     )
 
 
-@transaction.atomic
-def extend(application, *, by, days, note, on=None):
-    """条例第三十三条: with the disclosure office head's approval, at most 20 more working days, once,
-    and the applicant is told (the event is public)."""
-    application = _locked(application)
-    note = _text(note, "note")
-    _require(permissions.can_extend(by, application), "延长答复期限须经政府信息公开工作机构负责人（审核员）同意")
-    _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能延期")
+def _require_within_period(application, on, field):
     # 条例第三十三条: an extension is decided within the answer period, not to rescue an overdue one.
-    # `on` is the day it was decided, when recorded afterwards (default today).
-    on = on or timezone.localdate()
-    check_date(on, "on", "延期决定日期", not_before=application.receipt_date, previous="收到申请之日")
     _require(
         application.due_date is not None and on <= application.due_date,
         f"答复期限已于{application.due_date:%Y年%-m月%-d日}届满，不能再延长；延长答复期限须在期限届满前决定并告知申请人"
-        if application.due_date else "该申请当前不在计时中，不能延期", "days",
+        if application.due_date else "该申请当前不在计时中，不能延期", field,
     )
+
+
+@transaction.atomic
+def propose_extension(application, *, by, days, note, on=None):
+    """条例第三十三条: the clerk asks for more time (at most 20 working days, once), with the reason, for
+    the disclosure office head to decide."""
+    application = _locked(application)
+    note = _text(note, "note")
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以提出延期申请")
+    _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能延期")
     _require(application.extension_days == 0, "答复期限只能延长一次")
-    _require(1 <= days <= MAX_EXTENSION_DAYS, "延长的期限最长不得超过20个工作日", "days")
+    _require(not application.extension_proposed_days, "已提出延期申请，等待负责人决定")
+    on = on or timezone.localdate()
+    check_date(on, "on", "提出日期", not_before=application.receipt_date, previous="收到申请之日")
+    _require_within_period(application, on, "days")
+    _require(isinstance(days, int) and 1 <= days <= MAX_EXTENSION_DAYS, "延长的期限最长不得超过20个工作日", "days")
     _require(note, "请写明延期理由", "note")
+    application.extension_proposed_days, application.extension_reason = days, note
+    return _move(application, application.state, Action.EXTENSION_PROPOSED, by=by, on=on,
+                 note=f"申请延长{days}个工作日：{note}")
+
+
+def _require_extension_decider(application, by):
+    _require(application.extension_proposed_days > 0, "没有待决定的延期申请：须先由经办人提出")
+    _require(by.pk not in permissions.extension_proposers(application), "不能决定本人提出的延期申请，须由本单位其他审核员决定")
+    _require(permissions.can_decide_extension(by, application), "延长答复期限须经政府信息公开工作机构负责人（审核员）同意")
+
+
+@transaction.atomic
+def extend(application, *, by, on=None, note=""):
+    """条例第三十三条: the disclosure office head agrees to the proposed extension; the applicant is sent
+    a 延期答复告知书 (and the event is public)."""
+    application = _locked(application)
+    note = _text(note, "note")
+    _require_extension_decider(application, by)
+    _require(application.state in (State.REGISTERED, State.THIRD_PARTY), f"该申请当前状态为“{application.get_state_display()}”，不能延期")
+    # `on` is the day it was decided, when recorded afterwards (default today).
+    on = on or timezone.localdate()
+    proposed = application.events.filter(action=Action.EXTENSION_PROPOSED).latest("pk").on
+    check_date(on, "on", "同意延期日期", not_before=proposed, previous="提出延期申请的日期")
+    _require_within_period(application, on, "on")
+    days, reason = application.extension_proposed_days, application.extension_reason
     application.extension_days = days
+    application.extension_proposed_days, application.extension_reason = 0, ""
     _refresh_due_date(application)
     letter = letters.make_letter(application, LetterKind.EXTENSION, by=by, dated=on, context={
-        "days": days, "reason": letters._clause(note), "due_date": letters.chinese_date(application.due_date),
+        "days": days, "reason": letters._clause(reason), "due_date": letters.chinese_date(application.due_date),
     })
-    return _move(application, application.state, Action.EXTENDED, by=by, on=on,
-                 note=f"延长{days}个工作日：{note}；{_sent(letter)}")
+    note = "；".join(part for part in (f"延长{days}个工作日：{reason}", note, _sent(letter)) if part)
+    return _move(application, application.state, Action.EXTENDED, by=by, on=on, note=note)
+
+
+@transaction.atomic
+def refuse_extension(application, *, by, note):
+    """The head does not agree: the answer period stays; the clerk may propose again within it."""
+    application = _locked(application)
+    note = _text(note, "note")
+    _require_extension_decider(application, by)
+    _require(note, "请写明不同意延期的理由", "note")
+    application.extension_proposed_days, application.extension_reason = 0, ""
+    return _move(application, application.state, Action.EXTENSION_REFUSED, by=by, note=note)
 
 
 @transaction.atomic

@@ -62,7 +62,8 @@ def timeline_of_application(gongan, gongan_clerk, gongan_reviewer):
     from requests_app import workflow as requests_workflow
 
     application = make_application(gongan, gongan_clerk, arrived_on=timezone.localdate())
-    requests_workflow.extend(application, by=gongan_reviewer, days=10, note="需要调取档案")
+    requests_workflow.propose_extension(application, by=gongan_clerk, days=10, note="需要调取档案")
+    requests_workflow.extend(application, by=gongan_reviewer)
     return f"/admin/requests_app/application/{application.pk}/change/"
 
 

@@ -142,9 +142,9 @@ def test_a_step_succeeds_with_a_message(client, application, gongan_clerk):
     assert snapshot(application)[0] == "withdrawn"
 
 
-def test_a_step_page_shows_its_form(client, application, gongan_reviewer):
-    client.force_login(gongan_reviewer)
-    response = client.get(step_url(application, "extend"))
+def test_a_step_page_shows_its_form(client, application, gongan_clerk):
+    client.force_login(gongan_clerk)
+    response = client.get(step_url(application, "propose_extension"))
     assert response.status_code == 200
     assert "延长工作日数" in response.content.decode() and application.tracking_number in response.content.decode()
 
@@ -172,6 +172,7 @@ def test_the_page_shows_only_the_steps_this_user_may_take_now(client, applicatio
     page = client.get(change_url(application)).content.decode()
     assert step_url(application, "draft_reply") in page and step_url(application, "withdraw") in page
     assert step_url(application, "extend") not in page and step_url(application, "archive") not in page
+    workflow.propose_extension(application, by=gongan_clerk, days=5, note="需协调")
     client.force_login(gongan_reviewer)
     page = client.get(change_url(application)).content.decode()
     assert step_url(application, "extend") in page and step_url(application, "draft_reply") not in page
@@ -245,7 +246,8 @@ def test_every_step_through_its_admin_form_on_2026_10_12(client, gongan, gongan_
         (gongan_clerk, "record_supplement", {"received_on": "2026-10-08", "note": ""}),
         (gongan_clerk, "consult_third_party", {"sent_on": "2026-10-09", "note": "征求某公司意见"}),
         (gongan_clerk, "record_third_party_answer", {"answered_on": "2026-10-12", "note": "不同意公开"}),
-        (gongan_reviewer, "extend", {"days": "10", "note": "需协调"}),
+        (gongan_clerk, "propose_extension", {"days": "10", "note": "需协调"}),
+        (gongan_reviewer, "extend", {"on": "2026-10-12", "note": "同意"}),
         (gongan_clerk, "draft_reply", {"reply_type": "disclosed", "reply_text": "提供统计表"}),
         (gongan_clerk, "replace_letter", {"letter": SimpleUploadedFile("告知书.docx", a_docx())}),
         (gongan_reviewer, "return_reply", {"note": "请写明提供方式"}),
@@ -263,7 +265,7 @@ def test_every_step_through_its_admin_form_on_2026_10_12(client, gongan, gongan_
     assert application.third_party_paused_days == 2 and application.replied_on == D(2026, 10, 12)
     assert list(application.events.values_list("action", flat=True)) == [
         "received", "registered", "supplement_requested", "supplement_received", "third_party_consulted",
-        "third_party_answered", "extended", "reply_drafted", "letter_replaced", "reply_returned", "reply_drafted",
+        "third_party_answered", "extension_proposed", "extended", "reply_drafted", "letter_replaced", "reply_returned", "reply_drafted",
         "reply_approved", "replied", "archived",
     ]
 

@@ -20,13 +20,13 @@ EXPECTED = {
     "received": {"gongan_clerk": ["register", "withdraw"]},
     "registered": {
         "gongan_clerk": [
-            "request_supplement", "consult_third_party", "draft_reply", "notify_fee", "request_reasons", "withdraw",
+            "request_supplement", "consult_third_party", "draft_reply", "notify_fee", "propose_extension",
+            "request_reasons", "withdraw",
         ],
-        "gongan_reviewer": ["extend"],
     },
     # 逾期不补正 is offered only after the 补正期限 (2026-10-27 here) has passed.
     "supplement_requested": {"gongan_clerk": ["record_supplement", "withdraw"]},
-    "third_party": {"gongan_clerk": ["record_third_party_answer", "withdraw"], "gongan_reviewer": ["extend"]},
+    "third_party": {"gongan_clerk": ["record_third_party_answer", "propose_extension", "withdraw"]},
     # 逾期未缴费 is offered only after the payment period (2026-11-06 here) has passed; no extension while paused.
     "fee_notified": {"gongan_clerk": ["record_payment", "withdraw"]},
     # 县公安局 has its own reviewer, so the county office does not approve its replies.
@@ -75,7 +75,11 @@ def test_steps_by_role_and_state_on_2026_10_12(request, state, gongan, gongan_cl
 def test_one_extension_and_one_supplement_notice_then_the_buttons_go(application, gongan_clerk, gongan_reviewer):
     workflow.request_supplement(application, by=gongan_clerk, note="请写明年份", on=D(2026, 9, 30))
     workflow.record_supplement(application, by=gongan_clerk, received_on=D(2026, 10, 9))
-    workflow.extend(application, by=gongan_reviewer, days=10, note="需协调")
+    workflow.propose_extension(application, by=gongan_clerk, days=10, note="需协调")
+    application.refresh_from_db()
+    assert "propose_extension" not in permissions.available_steps(gongan_clerk, application)
+    assert permissions.available_steps(gongan_reviewer, application) == ["extend", "refuse_extension"]
+    workflow.extend(application, by=gongan_reviewer)
     application.refresh_from_db()
     assert permissions.available_steps(gongan_clerk, application) == [
         "consult_third_party", "draft_reply", "notify_fee", "request_reasons", "withdraw",

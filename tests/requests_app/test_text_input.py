@@ -98,7 +98,7 @@ def test_nul_in_the_status_lookup_is_explained(client):
 
 
 @pytest.mark.parametrize("user, step, data", [
-    ("gongan_reviewer", "extend", {"days": "10", "note": "需要\x00调取档案"}),
+    ("gongan_clerk", "propose_extension", {"days": "10", "note": "需要\x00调取档案"}),
     ("gongan_clerk", "request_supplement", {"note": "请补充\x00文号"}),
 ])
 def test_nul_in_a_step_note_is_refused_with_a_page_not_a_500(client, application, user, step, data, request):
@@ -113,10 +113,10 @@ def test_nul_in_a_step_note_is_refused_with_a_page_not_a_500(client, application
 
 
 @time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
-def test_word_line_break_in_a_step_note_is_stored_as_a_newline_on_2026_10_12(client, application, gongan_reviewer):
-    client.force_login(gongan_reviewer)
-    response = client.post(f"/admin/requests_app/application/{application.pk}/step/extend/", {
+def test_word_line_break_in_a_step_note_is_stored_as_a_newline_on_2026_10_12(client, application, gongan_clerk):
+    client.force_login(gongan_clerk)
+    response = client.post(f"/admin/requests_app/application/{application.pk}/step/propose_extension/", {
         "days": "10", "note": "需要调取\x0b历史档案\x1b",
     })
     assert response.status_code == 302
-    assert application.events.last().note.startswith("延长10个工作日：需要调取\n历史档案；延期答复告知书")
+    assert application.events.last().note == "申请延长10个工作日：需要调取\n历史档案"

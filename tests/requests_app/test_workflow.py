@@ -87,27 +87,58 @@ def test_third_party_pause_is_at_most_15_working_days_answered_2026_12_31(applic
 
 
 @time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=TZ))
-def test_one_extension_of_at_most_20_days_by_the_reviewer_on_2026_10_12(application, gongan_clerk, gongan_reviewer):
-    with pytest.raises(WorkflowError, match="负责人"):
-        workflow.extend(application, by=gongan_clerk, days=20, note="需协调")
+def test_one_extension_of_at_most_20_days_proposed_by_the_clerk_decided_by_the_reviewer_on_2026_10_12(
+    application, gongan_clerk, gongan_reviewer
+):
+    with pytest.raises(WorkflowError, match="须先由经办人提出"):
+        workflow.extend(application, by=gongan_reviewer)
     with pytest.raises(WorkflowError, match="20个工作日"):
-        workflow.extend(application, by=gongan_reviewer, days=21, note="需协调")
-    application = workflow.extend(application, by=gongan_reviewer, days=20, note="涉及多个科室，需协调")
+        workflow.propose_extension(application, by=gongan_clerk, days=21, note="需协调")
+    application = workflow.propose_extension(application, by=gongan_clerk, days=20, note="涉及多个科室，需协调")
+    assert application.due_date == D(2026, 10, 30) and not application.events.get(action="extension_proposed").is_public
+    with pytest.raises(WorkflowError, match="不能决定本人提出的延期申请"):
+        workflow.extend(application, by=gongan_clerk)
+    application = workflow.extend(application, by=gongan_reviewer)
     assert application.due_date == D(2026, 11, 27)
     assert application.events.get(action="extended").is_public
+    letter = application.letters.get(kind="extension")
+    assert letter.is_issued and letter.number == "县公安局依延〔2026〕1号"
+    assert "因涉及多个科室，需协调，本机关不能在规定期限内作出答复" in letter.text
+    assert "答复期限延长20个工作日，本机关将于2026年11月27日前作出答复" in letter.text
     with pytest.raises(WorkflowError, match="只能延长一次"):
-        workflow.extend(application, by=gongan_reviewer, days=5, note="再延")
+        workflow.propose_extension(application, by=gongan_clerk, days=5, note="再延")
 
 
-def test_extension_is_refused_once_the_due_date_has_passed_2026_10_30_and_11_02(application, gongan_reviewer):
+@time_machine.travel(datetime.datetime(2026, 10, 12, 10, 0, tzinfo=TZ))
+def test_nobody_decides_their_own_extension_and_a_refusal_keeps_the_period_on_2026_10_12(
+    application, gongan_clerk, gongan_reviewer
+):
+    with pytest.raises(WorkflowError, match="只有受理机关的发布员可以提出延期申请"):
+        workflow.propose_extension(application, by=gongan_reviewer, days=10, note="需协调")
+    workflow.propose_extension(application, by=gongan_clerk, days=10, note="需协调")
+    with pytest.raises(WorkflowError, match="不能决定本人提出的延期申请"):
+        workflow.refuse_extension(application, by=gongan_clerk, note="不同意")
+    with pytest.raises(WorkflowError, match="请写明不同意延期的理由"):
+        workflow.refuse_extension(application, by=gongan_reviewer, note="")
+    application = workflow.refuse_extension(application, by=gongan_reviewer, note="请按期答复")
+    assert application.due_date == D(2026, 10, 30) and application.extension_days == 0
+    assert not application.letters.filter(kind="extension").exists()
+    assert application.events.last().action == "extension_refused"
+    application = workflow.propose_extension(application, by=gongan_clerk, days=5, note="档案在外单位")
+    assert application.extension_proposed_days == 5
+
+
+def test_extension_is_refused_once_the_due_date_has_passed_2026_10_30_and_11_02(application, gongan_clerk, gongan_reviewer):
+    with time_machine.travel(datetime.datetime(2026, 10, 29, 10, 0, tzinfo=TZ)):
+        workflow.propose_extension(application, by=gongan_clerk, days=10, note="需协调")
     with time_machine.travel(datetime.datetime(2026, 11, 2, 10, 0, tzinfo=TZ)):
         with pytest.raises(WorkflowError, match="答复期限已于2026年10月30日届满，不能再延长"):
-            workflow.extend(application, by=gongan_reviewer, days=10, note="需协调")
+            workflow.extend(application, by=gongan_reviewer)
     application.refresh_from_db()
     assert application.extension_days == 0 and application.due_date == D(2026, 10, 30)
     assert not application.events.filter(action="extended").exists()
     with time_machine.travel(datetime.datetime(2026, 10, 30, 17, 0, tzinfo=TZ)):  # the last day still counts
-        assert workflow.extend(application, by=gongan_reviewer, days=10, note="需协调").due_date == D(2026, 11, 13)
+        assert workflow.extend(application, by=gongan_reviewer).due_date == D(2026, 11, 13)
 
 
 def test_supplement_notice_carries_its_period_and_unclear_needs_a_supplement_on_2026_10_12(
