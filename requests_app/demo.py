@@ -124,7 +124,7 @@ def _reply(rng, application, clerk, reviewer, reply_type, *, send=True, archive=
         files["redacted_file"] = ContentFile(_pdf("提供的政府信息（演示）"), name="information.pdf")
         files["information_file"] = ContentFile(_pdf("政府信息原件（演示）"), name="original.pdf")
     day = min(add_working_days(application.receipt_date, rng.randint(3, 15)), application.due_date or timezone.localdate())
-    application = workflow.draft_reply(application, by=clerk, reply_type=reply_type, **details, **files)
+    application = workflow.draft_reply(application, by=clerk, reply_type=reply_type, on=day, **details, **files)
     _backdate(application, day)
     application = workflow.approve_reply(application, by=_approver(application.organisation, clerk, reviewer))
     _backdate(application, day)

@@ -382,9 +382,9 @@ def issue(letter, *, by):
     return letter
 
 
-def draft_reply_letter(application, *, by):
+def draft_reply_letter(application, *, by, dated):
     return make_letter(
-        application, LetterKind.REPLY, by=by, dated=timezone.localdate(),
+        application, LetterKind.REPLY, by=by, dated=dated,
         context=reply_variables(application), issue=False,
     )
 

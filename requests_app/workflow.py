@@ -549,8 +549,9 @@ def _accepted(upload, field, **options):
 
 @transaction.atomic
 def draft_reply(application, *, by, reply_type, reply_text="", where_public="", responsible_body="",
-                information_file=None, redacted_file=None):
-    """Write the reply and generate its letter (政府信息公开申请答复告知书) for the reviewer."""
+                information_file=None, redacted_file=None, on=None):
+    """Write the reply and generate its letter (政府信息公开申请答复告知书) for the reviewer, dated the
+    day it is drafted (`on`, when a reply drafted on paper is recorded afterwards; default today)."""
     application = _locked(application)
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以拟定答复")
     _require(reply_type in ReplyType.values, "请选择答复类型", "reply_type")
@@ -579,7 +580,9 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
         application.information_file = information_file
     if redacted_file is not None:
         application.redacted_file = redacted_file
-    letter = letters.draft_reply_letter(application, by=by)
+    on = on or timezone.localdate()
+    check_date(on, "on", "答复拟定日期", not_before=application.receipt_date, previous="收到申请之日")
+    letter = letters.draft_reply_letter(application, by=by, dated=on)
     return _move(application, State.REPLY_DRAFTED, Action.REPLY_DRAFTED, by=by,
                  note=f"{ReplyType(reply_type).label}；{letter.get_kind_display()}{letter.number}（待审批）")
 
