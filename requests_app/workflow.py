@@ -14,7 +14,7 @@ from disclosure.files import AttachmentRefused, accept_upload
 from portal.text import clean_text, has_nul
 
 from . import permissions
-from .deadlines import (
+from portal.workdays import (
     add_working_days,
     add_working_days_with_flag,
     calendar_overrides,

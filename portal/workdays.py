@@ -24,7 +24,7 @@ from functools import lru_cache
 import chinese_calendar
 from lunardate import LunarDate
 
-from requests_app.models import CalendarDay
+from portal.models import CalendarDay
 
 # 20 working days never span more than about 40 calendar days, even across 春节 and 国庆, and an
 # extension under 第三十三条 adds at most another 20; 120 days covers both with one query.
