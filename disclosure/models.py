@@ -239,9 +239,12 @@ class Document(models.Model):
         # Whatever path the body came by (admin, import, API), only clean HTML is stored.
         self.body = sanitise_html(self.body)
         self.document_number = normalise_document_number(self.document_number)
-        if self.status in self.UNPUBLISHED:
+        fields = kwargs.get("update_fields")
+        if self.status in self.UNPUBLISHED and (fields is None or {"formed_on", "attribute"} & set(fields)):
             # Once published, the deadline it was published against stays as it was.
             self.set_publish_by()
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "publish_by", "publish_by_is_provisional"}
         super().save(*args, **kwargs)
 
     def set_publish_by(self, overrides=None):

@@ -1,4 +1,5 @@
-"""Deadlines counted in working days (工作日) on the statutory calendar.
+"""Deadlines counted in working days (工作日) on the statutory calendar, for every app: applications'
+due dates (requests_app) and the 公开时限 of 主动公开 information (disclosure, 条例第二十六条).
 
 《政府信息公开条例》第三十三条 gives an agency 20 working days from receipt of an application, and
 its second paragraph leaves out the time spent consulting a third party (第三十二条) or another
