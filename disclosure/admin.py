@@ -21,11 +21,11 @@ from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, TimelineInline
 from portal.models import Organisation
 from portal.permissions import clerk_organisations, is_county_office
 
-from . import permissions, workflow
+from . import permissions, selectors, workflow
 from .files import MAX_ATTACHMENT_BYTES, AttachmentRefused, accept_upload
 from .forms import (
-    AssessmentForm, CatalogueItemChoiceField, GazetteIssueForm, PublishForm, ReturnForm, SubmitForm, ValidityForm,
-    WithdrawForm, catalogue_item_label,
+    AssessmentForm, CatalogueItemChoiceField, GazetteIssueForm, PublishForm, ReturnForm, SubmitForm, TimelinessForm,
+    ValidityForm, WithdrawForm, catalogue_item_label,
 )
 from .models import (
     RELATION_REFUSED, Attachment, Document, DocumentEvent, GazetteEntry, GazetteIssue, GazettePdf, Guide, Topic, may_relate,
@@ -112,11 +112,17 @@ class AttachmentInline(admin.TabularInline):
 
 class DocumentEventInline(TimelineInline):
     model = DocumentEvent
-    fields = ("at", "action", "from_status", "to_status", "actor", "note")
+    fields = ("at", "action", "from_status", "to_status", "actor", "note", "lateness")
     verbose_name_plural = "操作记录（谁、何时、说明）"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="公开时效")
+    def lateness(self, event):
+        if event.working_days_late:
+            return f"逾期公开：超过条例第二十六条规定的公开时限{event.working_days_late}个工作日"
+        return ""
 
     def has_view_permission(self, request, obj=None):
         return permissions.can_view(request.user, obj)
@@ -135,11 +141,31 @@ class AssessmentDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublishDeadlineFilter(admin.SimpleListFilter):
+    """条例第二十六条: unpublished 主动公开 information whose 公开时限 is near or passed (the to-do list links here)."""
+
+    title = "公开时限"
+    parameter_name = "publish_deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("soon", f"{workflow.PUBLISH_BY_WARNING_DAYS}个工作日内到期或已逾期（未发布）"),
+            ("late_published", "逾期发布的主动公开信息"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "soon":
+            return workflow.publication_due_soon(queryset)
+        if self.value() == "late_published":
+            return queryset.filter(selectors.PUBLISHED_LATE)
+        return queryset
+
+
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = (
-            "title", "organisation", "document_number", "written_date", "topic", "genre", "catalogue_item",
+            "title", "organisation", "document_number", "written_date", "formed_on", "topic", "genre", "catalogue_item",
             "body", "attribute", "ground", "ground_reason", "validity", "replaced_by", "is_normative",
             "is_disclosure_rule", "interpretations",
         )
@@ -147,6 +173,9 @@ class DocumentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # 形成或变更日期 defaults to the 成文日期; the model checks it against that date and today.
+        if not cleaned.get("formed_on") and cleaned.get("written_date") and "formed_on" not in self.errors:
+            cleaned["formed_on"] = cleaned["written_date"]
         topic = cleaned.get("topic")
         if topic is not None and not topic.is_leaf_node():
             self.add_error("topic", "请选择具体的二级主题分类")
@@ -176,7 +205,7 @@ STEPS = {
 # What a reader who cannot edit sees below the metadata table and the body shown above them.
 READ_ONLY_FIELDSETS = (
     ("有效性与关联", {"fields": ("replaced_by", "interpretations", "is_normative", "is_disclosure_rule")}),
-    ("发布信息", {"fields": ("status", "publish_date", "next_assessment_date")}),
+    ("发布信息", {"fields": ("status", "publish_by", "publish_date", "next_assessment_date")}),
 )
 
 
@@ -192,20 +221,25 @@ def _pk_or_404(object_id):
 class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
     form = DocumentForm
     list_display = ("title", "organisation", "index_number", "attribute", "status", "validity", "publish_date")
-    list_filter = ("status", "attribute", "validity", "is_normative", "is_disclosure_rule", AssessmentDueFilter, "genre")
+    list_filter = (
+        "status", "attribute", "validity", "is_normative", "is_disclosure_rule", AssessmentDueFilter, PublishDeadlineFilter,
+        "genre",
+    )
     list_select_related = ("organisation",)
     search_fields = ("title", "document_number", "index_number")
     autocomplete_fields = ("interpretations", "replaced_by")
-    readonly_fields = ("index_number", "status", "publish_date", "next_assessment_date")
+    readonly_fields = ("index_number", "status", "publish_by", "publish_date", "next_assessment_date")
     inlines = (AttachmentInline, DocumentEventInline)
     change_form_template = "admin/disclosure/document/change_form.html"
     date_hierarchy = "publish_date"
     fieldsets = (
-        (None, {"fields": ("title", "organisation", "document_number", "written_date", "topic", "genre", "catalogue_item")}),
+        (None, {"fields": (
+            "title", "organisation", "document_number", "written_date", "formed_on", "topic", "genre", "catalogue_item",
+        )}),
         ("公开属性（源头认定）", {"fields": ("attribute", "ground", "ground_reason")}),
         ("正文", {"fields": ("body",)}),
         ("有效性与关联", {"fields": ("validity", "replaced_by", "is_normative", "is_disclosure_rule", "interpretations")}),
-        ("发布信息", {"fields": ("index_number", "status", "publish_date", "next_assessment_date")}),
+        ("发布信息", {"fields": ("index_number", "status", "publish_by", "publish_date", "next_assessment_date")}),
     )
 
     def get_queryset(self, request):
@@ -285,6 +319,7 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
         if own.count() == 1:
             initial.setdefault("organisation", own.first().pk)
         initial.setdefault("written_date", timezone.localdate())
+        initial.setdefault("formed_on", initial["written_date"])
         return initial
 
     def save_model(self, request, obj, form, change):
@@ -299,6 +334,7 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         own = [
+            path("timeliness/", view(self.timeliness_view), name="disclosure_document_timeliness"),
             path("<path:object_id>/step/<str:action>/", view(self.step_view), name="disclosure_document_step"),
             path("<path:object_id>/attachment/<int:attachment_pk>/", view(self.attachment_view),
                  name="disclosure_document_attachment"),
@@ -341,9 +377,12 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
         extra_context = extra_context or {}
         if document is not None:
             user = request.user
+            steps = permissions.available_steps(user, document)
             extra_context.update(
+                # Shown while the document may still be published: 条例第二十六条's 公开时限.
+                timeliness=document.timeliness() if document.status in Document.UNPUBLISHED else None,
                 document=document,
-                steps=[(name, STEPS[name][0].unbound(document, name)) for name in permissions.available_steps(user, document)],
+                steps=[(name, STEPS[name][0].unbound(document, name)) for name in steps],
                 returned=document.latest_return(),
                 read_only=not self.has_change_permission(request, document),
                 rendered_body=mark_safe(sanitise_html(document.body)),  # noqa: S308 (sanitised just now)
@@ -363,6 +402,26 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         _pk_or_404(object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def timeliness_view(self, request):
+        """条例第二十六条, per organisation and year: 主动公开 information published, and how much of it
+        after its 公开时限. The county office sees every organisation, other staff their own."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied("只有本单位工作人员和县政府办公室可以查看公开时效统计")
+        today = timezone.localdate()
+        form = TimelinessForm(request.GET or None, initial={"year": today.year})
+        year = form.cleaned_data["year"] if form.is_valid() else today.year
+        rows = selectors.publication_timeliness(permissions.timeliness_organisations(request.user), year)
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{year}年主动公开信息公开时效统计（条例第二十六条）",
+            "opts": self.opts, "form": form, "year": year, "rows": rows,
+            "total": selectors.TimelinessRow.total(rows), "is_county_office": is_county_office(request.user),
+        }
+        return TemplateResponse(
+            request, "admin/disclosure/document/timeliness.html", context, status=400 if form.is_bound and not form.is_valid() else 200
+        )
 
     def step_view(self, request, object_id, action):
         """One shape for every step (as auth's UserAdmin.user_change_password): the scoped object,
@@ -392,6 +451,7 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": f"{form.button}：{document.title}",
             "opts": self.opts, "original": document, "document": document, "form": form, "action": action,
+            "timeliness": document.timeliness() if action == "publish" else None,
         }
         return TemplateResponse(
             request, "admin/disclosure/document/step_form.html", context, status=400 if form.is_bound else 200

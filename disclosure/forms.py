@@ -2,6 +2,8 @@
 A step form's `arguments()` are the keyword arguments of its disclosure.workflow function."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 
 from portal.text import CleanFormField
 
@@ -90,6 +92,19 @@ class AssessmentForm(NoteForm):
 
     def arguments(self):
         return {"outcome": self.cleaned_data["outcome"], "reason": self.cleaned_data["note"]}
+
+
+class TimelinessForm(forms.Form):
+    """The year of the 公开时效统计 (条例第二十六条); by GET, so the page can be linked."""
+
+    year = forms.IntegerField(label="年度", min_value=2008, error_messages={
+        "required": "请填写年度", "invalid": "年度应为四位数字，例如2026", "min_value": "年度不能早于2008年（旧条例施行之年）",
+        "max_value": "年度不能晚于今年",
+    })
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].validators.append(MaxValueValidator(timezone.localdate().year))
 
 
 def catalogue_item_label(item):

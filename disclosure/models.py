@@ -3,18 +3,22 @@ organisations' guides, index-number counters and the gazette."""
 
 import re
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
 from catalog.models import CatalogueItem
 from portal.models import Organisation
 from portal.text import CleanCharField, CleanTextField
+from portal.workdays import add_working_days_with_flag, working_days_between
 
 from .richtext import sanitise_html
 
@@ -49,6 +53,38 @@ class Topic(MPTTModel):
 
     def __str__(self):
         return f"{self.parent.name}／{self.name}" if self.parent_id else self.name
+
+
+# 条例第二十六条: 主动公开 information is published within 20 working days of being formed or changed.
+PUBLISH_WITHIN_WORKING_DAYS = 20
+
+
+def chinese_date(value):
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def publication_deadline(formed_on, overrides=None):
+    """The 公开时限 of information formed or changed on `formed_on`, and whether it rests on the
+    provisional calendar. The formation day is not counted, as in every period of the 条例."""
+    try:
+        return add_working_days_with_flag(formed_on, PUBLISH_WITHIN_WORKING_DAYS, overrides)
+    except ValueError:
+        # A year the calendar cannot count (before 1901: an old document typed in); no deadline.
+        return None, False
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """Where publishing on `day` stands against the 公开时限: working days left (0 on the last day), or late by."""
+
+    publish_by: date
+    is_provisional: bool
+    days_left: int | None
+    days_late: int | None
+
+    @property
+    def publish_by_text(self):
+        return chinese_date(self.publish_by)
 
 
 # The one definition of what the public may see; disclosure.permissions.public_documents() uses it.
@@ -125,6 +161,15 @@ class Document(models.Model):
         "文号", max_length=60, blank=True, validators=[validate_document_number], help_text="例如：青政办〔2026〕12号；无文号可不填"
     )
     written_date = models.DateField("成文日期")
+    formed_on = models.DateField(
+        "形成或变更日期", null=True, blank=True,
+        help_text="信息形成之日，通常即成文日期（不填则取成文日期）；修改、更正已公开的信息，填变更之日。"
+                  "主动公开的信息应自此日起20个工作日内公开（条例第二十六条）",
+    )
+    # Kept with formed_on (Document.save) and after calendar changes (workflow.recompute_publish_by),
+    # so lists and counts compare dates in SQL.
+    publish_by = models.DateField("公开时限", null=True, blank=True, editable=False)
+    publish_by_is_provisional = models.BooleanField("公开时限为暂定", default=False, editable=False)
     publish_date = models.DateField("发布日期", null=True, blank=True, editable=False)
     topic = models.ForeignKey(Topic, verbose_name="主题分类", on_delete=models.PROTECT, related_name="documents")
     genre = models.CharField("体裁", max_length=20, choices=Genre.choices, default=Genre.NOTICE)
@@ -145,6 +190,7 @@ class Document(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     # Drafts and returned drafts are the clerk's to edit and submit.
     EDITABLE = (Status.DRAFT, Status.RETURNED)
+    UNPUBLISHED = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
     next_assessment_date = models.DateField("下次评估日期", null=True, blank=True, editable=False)
     interpretations = models.ManyToManyField(
         "self", verbose_name="解读", symmetrical=False, blank=True, related_name="interpreted_documents",
@@ -193,7 +239,31 @@ class Document(models.Model):
         # Whatever path the body came by (admin, import, API), only clean HTML is stored.
         self.body = sanitise_html(self.body)
         self.document_number = normalise_document_number(self.document_number)
+        fields = kwargs.get("update_fields")
+        if self.status in self.UNPUBLISHED and (fields is None or {"formed_on", "attribute"} & set(fields)):
+            # Once published, the deadline it was published against stays as it was.
+            self.set_publish_by()
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "publish_by", "publish_by_is_provisional"}
         super().save(*args, **kwargs)
+
+    def set_publish_by(self, overrides=None):
+        """The 公开时限 of 条例第二十六条, for 主动公开 information with its formation date."""
+        if self.attribute == self.Attribute.PROACTIVE and self.formed_on:
+            self.publish_by, self.publish_by_is_provisional = publication_deadline(self.formed_on, overrides)
+        else:
+            self.publish_by, self.publish_by_is_provisional = None, False
+
+    def timeliness(self, day=None):
+        """Publishing on `day` (default today) against the 公开时限; None without one."""
+        if self.publish_by is None:
+            return None
+        day = day or timezone.localdate()
+        if day <= self.publish_by:
+            return Timeliness(self.publish_by, self.publish_by_is_provisional, working_days_between(day, self.publish_by), None)
+        # Published on a rest day just after the deadline is still late: by at least one day.
+        late = max(working_days_between(self.publish_by, day), 1)
+        return Timeliness(self.publish_by, self.publish_by_is_provisional, None, late)
 
     @property
     def is_public(self):
@@ -233,12 +303,26 @@ class Document(models.Model):
                 raise ValidationError(errors)
         if self.attribute == self.Attribute.PROACTIVE:
             self.ground, self.ground_reason = "", ""
+        self.check_formed_on()
         if self.replaced_by_id and self.replaced_by_id == self.pk:
             raise ValidationError({"replaced_by": "文件不能替代自身"})
         if self.replaced_by_id and not may_relate(self.organisation_id, self.replaced_by):
             raise ValidationError({"replaced_by": RELATION_REFUSED})
         if self.validity == self.Validity.VALID and self.replaced_by_id:
             raise ValidationError({"replaced_by": "现行有效的文件不应有替代文件"})
+
+    def check_formed_on(self):
+        """条例第二十六条 counts from this date: there must be one for 主动公开 information, and a sensible one."""
+        if self.formed_on is None:
+            if self.attribute == self.Attribute.PROACTIVE:
+                raise ValidationError({"formed_on": "主动公开的信息须填写形成或变更日期（条例第二十六条据此计算公开时限）"})
+            return
+        if self.formed_on > timezone.localdate():
+            raise ValidationError({"formed_on": "形成或变更日期不能晚于今天"})
+        if self.written_date and self.formed_on < self.written_date:
+            raise ValidationError(
+                {"formed_on": f"形成或变更日期不能早于成文日期（{chinese_date(self.written_date)}）；变更的，填变更之日"}
+            )
 
 
 RELATION_REFUSED = "只能关联本单位的文件或其他单位已公开发布的文件"
@@ -296,6 +380,8 @@ class DocumentEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
     note = CleanTextField("说明", blank=True)
+    # On a 审核发布 of 主动公开 information after its 公开时限 (条例第二十六条): by how many working days.
+    working_days_late = models.PositiveSmallIntegerField("逾期工作日数", null=True, blank=True)
 
     class Meta:
         verbose_name = "操作记录"

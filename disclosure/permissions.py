@@ -1,6 +1,6 @@
 """What the public sees of government information, and who may do what with it."""
 
-from portal.models import Staff
+from portal.models import Organisation, Staff
 from portal.permissions import clerk_organisations, has_role_in, is_county_office, staff_of
 
 from .models import PUBLIC, Document, DocumentEvent, relatable
@@ -21,6 +21,21 @@ def visible_documents(user):
     if staff is None:
         return Document.objects.none()
     return Document.objects.filter(organisation_id=staff.organisation_id)
+
+
+def timeliness_organisations(user):
+    """Whose 公开时效 figures (条例第二十六条) a back-office user sees: the county office every disclosure
+    body's, staff their own organisation's."""
+    if is_county_office(user):
+        return (
+            Organisation.objects.filter(is_disclosure_body=True)
+            .exclude(kind__in=[Organisation.Kind.VILLAGE, Organisation.Kind.RESIDENTS])
+            .order_by("tree_id", "lft")
+        )
+    staff = staff_of(user)
+    if staff is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=staff.organisation_id)
 
 
 def can_view(user, document):

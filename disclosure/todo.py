@@ -1,5 +1,6 @@
 """What waits for staff in government information: documents to review and 不予公开 re-assessments
-(reviewers), returned documents and forgotten drafts (clerks). Shown on the admin home by portal.todo."""
+(reviewers), returned documents and forgotten drafts (clerks), and unpublished 主动公开 information
+near or past its 公开时限 (条例第二十六条). Shown on the admin home by portal.todo."""
 
 import datetime
 
@@ -8,9 +9,10 @@ from django.utils import timezone
 
 from portal.permissions import staff_of
 from portal.todo import TodoItem, admin_change_url, admin_list_url, days_since, section, waited
+from portal.workdays import add_working_days, calendar_overrides, working_days_between
 
 from .models import Document
-from .workflow import assessments_due
+from .workflow import PUBLISH_BY_WARNING_DAYS, assessments_due, publication_due_soon
 
 STALE_DRAFT_DAYS = 7
 
@@ -67,4 +69,32 @@ def sections(user):
             ),
             rows=drafts.order_by("created_at", "pk"),
         ))
+    result.append(_publication_deadlines(staff, own, org, today))
     return result
+
+
+def _publication_deadlines(staff, own, org, today):
+    """条例第二十六条: the clerk's drafts and returned drafts, the reviewer's submissions, whose
+    公开时限 is at most PUBLISH_BY_WARNING_DAYS working days away or passed."""
+    statuses = [*(Document.EDITABLE if staff.is_clerk else ()), *((Document.Status.SUBMITTED,) if staff.is_reviewer else ())]
+    if not statuses:
+        return None
+    near = publication_due_soon(own.filter(status__in=statuses), today)
+    # One calendar query for the days left of every row shown (none lies beyond the warning window).
+    overrides = calendar_overrides(today, add_working_days(today, PUBLISH_BY_WARNING_DAYS) + datetime.timedelta(days=1))
+
+    def item(document):
+        if document.publish_by < today:
+            label = f"已逾期：公开时限{document.publish_by:%Y-%m-%d}"
+        else:
+            label = f"剩{working_days_between(today, document.publish_by, overrides)}个工作日：公开时限{document.publish_by:%Y-%m-%d}"
+        return TodoItem(
+            document.title, admin_change_url(document), document.organisation.display_name, label,
+            urgent=document.publish_by <= today,
+        )
+
+    return section(
+        "临近或超过公开时限的主动公开信息（条例第二十六条）", near,
+        url=admin_list_url(Document, publish_deadline="soon", status__in=",".join(statuses), **org),
+        item=item, rows=near.order_by("publish_by", "pk"),
+    )

@@ -2,11 +2,19 @@
 yearly re-assessment of 不予公开 information. The attribute is decided at the source (公开属性源头认定):
 nothing is published without one, nor without the 条例 ground when it is not 主动公开."""
 
+import datetime
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from portal.workdays import add_working_days, calendar_overrides
+
 from . import permissions
-from .models import Document, DocumentEvent, GazetteIssue, GazettePdf, IndexCounter
+from .models import Document, DocumentEvent, GazetteIssue, GazettePdf, IndexCounter, publication_deadline
+
+# The to-do list warns of a 公开时限 this many working days ahead.
+PUBLISH_BY_WARNING_DAYS = 5
 
 
 class WorkflowError(Exception):
@@ -21,9 +29,10 @@ def _locked(document):
     return Document.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=document.pk)
 
 
-def _record(document, action, from_status, *, by, note=""):
+def _record(document, action, from_status, *, by, note="", working_days_late=None):
     DocumentEvent.objects.create(
-        document=document, action=action, from_status=from_status, to_status=document.status, actor=by, note=note
+        document=document, action=action, from_status=from_status, to_status=document.status, actor=by, note=note,
+        working_days_late=working_days_late,
     )
 
 
@@ -52,6 +61,8 @@ def create(document, *, by):
         raise WorkflowError("只能以本单位名义创建政府信息", field="organisation")
     document.status = Document.Status.DRAFT
     document.created_by = by
+    if document.formed_on is None:
+        document.formed_on = document.written_date  # 形成日期: as a rule the day it was written
     document.save()
     _record(document, DocumentEvent.Action.CREATE, "", by=by)
     return document
@@ -62,6 +73,10 @@ def _check_attribute(document):
     if errors:
         field, message = next(iter(errors.items()))
         raise WorkflowError(message, field=field)
+    # The dates themselves are checked where they are typed (Document.check_formed_on); here only
+    # that 条例第二十六条 has a day to count from.
+    if document.attribute == Document.Attribute.PROACTIVE and document.formed_on is None:
+        raise WorkflowError("主动公开的信息须填写形成或变更日期（条例第二十六条据此计算公开时限）", field="formed_on")
 
 
 @transaction.atomic
@@ -96,12 +111,15 @@ def publish(document, *, by, note="", on=None):
     today = on or timezone.localdate()
     if not document.index_number:
         document.index_number = next_index_number(document.organisation, today.year)
+    # 条例第二十六条 does not forbid late publication; the event records by how many working days.
+    timeliness = document.timeliness(today)
+    late = timeliness.days_late if timeliness else None
     document.publish_date = today
     document.status = Document.Status.PUBLISHED
     if document.attribute == Document.Attribute.WITHHELD:
         document.next_assessment_date = _one_year_after(today)
     document.save(update_fields=["index_number", "publish_date", "status", "next_assessment_date", "updated_at"])
-    _record(document, DocumentEvent.Action.PUBLISH, Document.Status.SUBMITTED, by=by, note=note)
+    _record(document, DocumentEvent.Action.PUBLISH, Document.Status.SUBMITTED, by=by, note=note, working_days_late=late)
     return document
 
 
@@ -176,6 +194,9 @@ def record_assessment(document, *, by, outcome, reason):
         document.attribute = Document.Attribute.PROACTIVE
         document.ground, document.ground_reason = "", ""
         document.next_assessment_date = None
+        # The information changed today (it became 主动公开) and is published the same day.
+        document.formed_on = today
+        document.set_publish_by()
         document.publish_date = today
     else:
         raise WorkflowError("未知的评估结论", field="outcome")
@@ -211,3 +232,36 @@ def assessments_due(documents, today=None):
         status=Document.Status.PUBLISHED, attribute=Document.Attribute.WITHHELD, next_assessment_date__lte=today
     )
 
+
+def publication_due_soon(documents, today=None):
+    """Unpublished 主动公开 information whose 公开时限 is at most PUBLISH_BY_WARNING_DAYS working days
+    away, or already passed."""
+    today = today or timezone.localdate()
+    cutoff = add_working_days(today, PUBLISH_BY_WARNING_DAYS)
+    return documents.filter(
+        status__in=Document.UNPUBLISHED, attribute=Document.Attribute.PROACTIVE, publish_by__lte=cutoff
+    )
+
+
+@transaction.atomic
+def recompute_publish_by():
+    """After the working-day calendar changed (portal.signals.calendar_changed): the 公开时限 of every
+    unpublished 主动公开 document, one computation per formation date. Returns how many changed.
+    Published documents keep the deadline they were published against."""
+    unpublished = Document.objects.filter(
+        status__in=Document.UNPUBLISHED, attribute=Document.Attribute.PROACTIVE, formed_on__isnull=False
+    )
+    days = sorted(set(unpublished.values_list("formed_on", flat=True)))
+    if not days:
+        return 0
+    # 20 working days fit in 60 calendar days whatever the holidays: one query for every date.
+    overrides = calendar_overrides(days[0], days[-1] + datetime.timedelta(days=60))
+    changed = 0
+    for day in days:
+        publish_by, provisional = publication_deadline(day, overrides)
+        changed += (
+            unpublished.filter(formed_on=day)
+            .exclude(Q(publish_by=publish_by) & Q(publish_by_is_provisional=provisional))
+            .update(publish_by=publish_by, publish_by_is_provisional=provisional)
+        )
+    return changed

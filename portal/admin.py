@@ -1,10 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from mptt.admin import DraggableMPTTAdmin
 
-from . import todo
-from .models import Organisation, Staff
+from . import holiday_notice, signals, todo
+from .models import CalendarDay, Organisation, Staff
 from .permissions import acts_for, is_county_office, staff_of
 
 
@@ -166,3 +172,109 @@ class StaffUserAdmin(RefusedFormIs400, UserAdmin):
     @admin.display(description="姓名（所属机构）", ordering="last_name")
     def real_name(self, user):
         return staff_display(user)
+
+
+def calendar_changed(request):
+    """Tell every app that the calendar changed (inside the caller's transaction, so a failing
+    recomputation undoes the change) and return what they report, for the person who changed it."""
+    responses = signals.calendar_changed.send(sender=CalendarDay, by=request.user)
+    return [sentence for _receiver, sentence in responses if sentence]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
+    """The county office keeps the statutory calendar; every change recomputes the deadlines counted
+    on it (open applications' due dates, unpublished documents' 公开时限) through calendar_changed."""
+
+    list_display = ("date", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+
+    class NoticeForm(forms.Form):
+        text = forms.CharField(
+            label="通知全文", widget=forms.Textarea(attrs={"rows": 20, "cols": 100}),
+            help_text="粘贴《国务院办公厅关于XXXX年部分节假日安排的通知》全文，包括标题。",
+        )
+
+        def clean_text(self):
+            try:
+                self.days = holiday_notice.calendar_days(holiday_notice.parse_notice(self.cleaned_data["text"]))
+            except holiday_notice.NoticeError as exc:
+                raise forms.ValidationError(str(exc)) from None
+            return self.cleaned_data["text"]
+
+    def has_add_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "import-notice/", self.admin_site.admin_view(self.import_notice_view),
+                name="portal_calendarday_import_notice",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_notice_view(self, request):
+        """Paste the yearly notice, check the rows it gives, then save them and recompute deadlines."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied("只有县政府办公室可以导入节假日安排")
+        form = self.NoticeForm(request.POST or None)
+        if form.is_bound and form.is_valid():
+            # The rows are read again from the text on confirmation, never from the browser.
+            days = form.days
+            if "confirm" in request.POST:
+                with transaction.atomic():
+                    created, updated = self._save_notice_days(days)
+                    reports = calendar_changed(request)
+                messages.success(
+                    request, "；".join([f"已导入节假日安排{len(days)}天（新增{created}天，更新{updated}天）", *reports]),
+                )
+                return redirect("admin:portal_calendarday_changelist")
+            existing = CalendarDay.objects.in_bulk([day.date for day in days], field_name="date")
+            rows = [(day, existing.get(day.date)) for day in days]
+            return self._notice_page(request, form, rows=rows)
+        return self._notice_page(request, form, status=400 if form.is_bound else 200)
+
+    @staticmethod
+    def _save_notice_days(days):
+        created = updated = 0
+        for day in days:
+            _row, was_created = CalendarDay.objects.update_or_create(
+                date=day.date, defaults={"is_working_day": day.is_working_day, "note": day.note}
+            )
+            created += was_created
+            updated += not was_created
+        return created, updated
+
+    def _notice_page(self, request, form, rows=None, status=200):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "导入国务院办公厅节假日安排通知" if rows is None else "核对节假日安排",
+            "form": form,
+            "rows": rows,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/portal/calendarday/import_notice.html", context, status=status)
+
+    # The admin runs these inside its own transaction: the row and the recomputation stand or fall together.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for sentence in calendar_changed(request):
+            messages.info(request, sentence)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        for sentence in calendar_changed(request):
+            messages.info(request, sentence)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        calendar_changed(request)

@@ -1,4 +1,4 @@
-"""The county's organisations and the staff who act for them."""
+"""The county's organisations, the staff who act for them, and the statutory working-day calendar."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -126,3 +126,23 @@ class Staff(models.Model):
     @property
     def roles(self):
         return [role for role in self.Role if self.has_role(role)]
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the Monday–Friday rule. Rows win over chinesecalendar, so staff can
+    enter a year's arrangement as soon as the State Council announces it. Every deadline in working
+    days (applications' due dates, 条例第二十六条's 公开时限) is counted on it (portal.workdays)."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日", help_text="勾选：调休上班日；不勾选：放假日")
+    note = CleanCharField("说明", max_length=100, blank=True, help_text="例如：国庆节、国庆节调休上班")
+
+    class Meta:
+        # The table was created when the calendar lived in requests_app; kept so no data moves.
+        db_table = "requests_app_calendarday"
+        verbose_name = "法定工作日历"
+        verbose_name_plural = "法定工作日历"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'} {self.note}"

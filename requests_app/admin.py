@@ -21,11 +21,10 @@ from django.utils.html import format_html, format_html_join
 from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, RefusedFormIs400, TimelineInline, staff_display
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
-from . import forms, holiday_notice, letters, permissions, remedies, selectors, workflow
+from . import forms, letters, permissions, remedies, selectors, workflow
 from .models import (
     Application,
     ApplicationEvent,
-    CalendarDay,
     FeeSchedule,
     Letter,
     LetterKind,
@@ -389,104 +388,6 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/requests_app/application/step.html", context, status=status)
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
-    """The county office keeps the statutory calendar; every change recomputes open applications' due dates."""
-
-    list_display = ("date", "is_working_day", "note")
-    list_filter = ("is_working_day",)
-    date_hierarchy = "date"
-
-    class NoticeForm(django_forms.Form):
-        text = django_forms.CharField(
-            label="通知全文", widget=django_forms.Textarea(attrs={"rows": 20, "cols": 100}),
-            help_text="粘贴《国务院办公厅关于XXXX年部分节假日安排的通知》全文，包括标题。",
-        )
-
-        def clean_text(self):
-            try:
-                self.days = holiday_notice.calendar_days(holiday_notice.parse_notice(self.cleaned_data["text"]))
-            except holiday_notice.NoticeError as exc:
-                raise django_forms.ValidationError(str(exc)) from None
-            return self.cleaned_data["text"]
-
-    def has_add_permission(self, request):
-        return is_county_office(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_county_office(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_county_office(request.user)
-
-    def get_urls(self):
-        return [
-            path(
-                "import-notice/", self.admin_site.admin_view(self.import_notice_view),
-                name="requests_app_calendarday_import_notice",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_notice_view(self, request):
-        """Paste the yearly notice, check the rows it gives, then save them and recompute due dates."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied("只有县政府办公室可以导入节假日安排")
-        form = self.NoticeForm(request.POST or None)
-        if form.is_bound and form.is_valid():
-            # The rows are read again from the text on confirmation, never from the browser.
-            days = form.days
-            if "confirm" in request.POST:
-                with transaction.atomic():
-                    created, updated = self._save_notice_days(days)
-                    changed = workflow.recompute_due_dates(by=request.user)
-                messages.success(
-                    request,
-                    f"已导入节假日安排{len(days)}天（新增{created}天，更新{updated}天）；"
-                    f"已重新计算未办结申请的答复期限：{changed}件有变化",
-                )
-                return redirect("admin:requests_app_calendarday_changelist")
-            existing = CalendarDay.objects.in_bulk([day.date for day in days], field_name="date")
-            rows = [(day, existing.get(day.date)) for day in days]
-            return self._notice_page(request, form, rows=rows)
-        return self._notice_page(request, form, status=400 if form.is_bound else 200)
-
-    @staticmethod
-    def _save_notice_days(days):
-        created = updated = 0
-        for day in days:
-            _row, was_created = CalendarDay.objects.update_or_create(
-                date=day.date, defaults={"is_working_day": day.is_working_day, "note": day.note}
-            )
-            created += was_created
-            updated += not was_created
-        return created, updated
-
-    def _notice_page(self, request, form, rows=None, status=200):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "导入国务院办公厅节假日安排通知" if rows is None else "核对节假日安排",
-            "form": form,
-            "rows": rows,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/requests_app/calendarday/import_notice.html", context, status=status)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changed = workflow.recompute_due_dates(by=request.user)
-        messages.info(request, f"已重新计算未办结申请的答复期限：{changed}件有变化")
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        changed = workflow.recompute_due_dates(by=request.user)
-        messages.info(request, f"已重新计算未办结申请的答复期限：{changed}件有变化")
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        workflow.recompute_due_dates(by=request.user)
 
 
 @admin.register(ReplySettings)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from portal.models import Organisation, credit_code_check_char
 
 from . import workflow
-from .deadlines import add_working_days
+from portal.workdays import add_working_days
 from .models import Application, ApplicationEvent, ReplySettings, ReplyType, validate_resident_id
 
 FIRST_DAY = datetime.date(2025, 6, 2)

@@ -1,5 +1,5 @@
-"""Applications for government information (依申请公开), their append-only timeline, and the
-statutory calendar that their deadlines are counted on."""
+"""Applications for government information (依申请公开) and their append-only timeline. Their
+deadlines are counted on the statutory calendar in portal (portal.workdays)."""
 
 import re
 import secrets
@@ -33,23 +33,6 @@ def mask(value, keep_start, keep_end):
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end:]
-
-
-class CalendarDay(models.Model):
-    """A date that differs from the Monday–Friday rule. Rows win over chinesecalendar, so staff can
-    enter a year's arrangement as soon as the State Council announces it."""
-
-    date = models.DateField("日期", unique=True)
-    is_working_day = models.BooleanField("是否工作日", help_text="勾选：调休上班日；不勾选：放假日")
-    note = CleanCharField("说明", max_length=100, blank=True, help_text="例如：国庆节、国庆节调休上班")
-
-    class Meta:
-        verbose_name = "法定工作日历"
-        verbose_name_plural = "法定工作日历"
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'} {self.note}"
 
 
 class ReplyType(models.TextChoices):

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from disclosure.models import normalise_document_number
 
-from .deadlines import calendar_overrides, working_days_between
+from portal.workdays import calendar_overrides, working_days_between
+
 from .models import Application, Letter, LetterKind
 
 FREQUENT_THRESHOLD = 3  # 依申请转主动: the same information asked for by 3+ applications in a year

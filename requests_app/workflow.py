@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from disclosure.files import AttachmentRefused, accept_upload
 from portal.text import clean_text, has_nul
-
-from . import letters, permissions
-from .deadlines import (
+from portal.workdays import (
     add_working_days,
     add_working_days_with_flag,
     calendar_overrides,
     is_working_day,
     working_days_between,
 )
+
+from . import letters, permissions
 from .models import REPLY_REQUIREMENTS, Application, ApplicationCounter, ApplicationEvent, LetterKind, ReplyType
 
 State = Application.State

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def give_open_supplement_notices_their_period(apps, schema_editor):
     """Notices sent before the period was stored get the county-wide one, counted from the notice."""
-    from requests_app.deadlines import add_working_days
+    from portal.workdays import add_working_days
 
     Application = apps.get_model("requests_app", "Application")
     ApplicationEvent = apps.get_model("requests_app", "ApplicationEvent")

@@ -11,7 +11,8 @@ from django.db import transaction
 from catalog.models import CatalogueItem
 from portal.models import Organisation
 from portal.text import clean_text
-from requests_app.models import Application, CalendarDay
+from portal.models import CalendarDay
+from requests_app.models import Application
 from tests.factories import application_fields, make_application, make_document
 
 

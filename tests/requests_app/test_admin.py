@@ -108,14 +108,6 @@ def test_nobody_deletes_applications(client, request, application, username):
     assert Application.objects.filter(pk=application.pk).exists()
 
 
-def test_calendar_row_entered_in_the_admin_recomputes_due_dates(client, application, county_reviewer):
-    client.force_login(county_reviewer)
-    response = client.post("/admin/requests_app/calendarday/add/", {"date": "2026-10-08", "note": "临时放假"})
-    assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.due_date == datetime.date(2026, 11, 2)
-
-
 def test_frequently_requested_information_is_flagged(client, gongan, gongan_clerk):
     for name in ("甲", "乙", "丙"):
         make_application(gongan, gongan_clerk, applicant_name=name, document_number_sought="青公发[2026]3号")

@@ -5,7 +5,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from requests_app import workflow
-from requests_app.models import Application, ApplicationEvent, CalendarDay, ReplyType
+from portal.models import CalendarDay
+from requests_app.models import Application, ApplicationEvent, ReplyType
 from requests_app.workflow import WorkflowError, receipt_date_for
 from tests.factories import make_application
 

@@ -1,4 +1,5 @@
-"""Deadlines counted in working days (工作日) on the statutory calendar.
+"""Deadlines counted in working days (工作日) on the statutory calendar, for every app: applications'
+due dates (requests_app) and the 公开时限 of 主动公开 information (disclosure, 条例第二十六条).
 
 《政府信息公开条例》第三十三条 gives an agency 20 working days from receipt of an application, and
 its second paragraph leaves out the time spent consulting a third party (第三十二条) or another
@@ -24,7 +25,7 @@ from functools import lru_cache
 import chinese_calendar
 from lunardate import LunarDate
 
-from requests_app.models import CalendarDay
+from portal.models import CalendarDay
 
 # 20 working days never span more than about 40 calendar days, even across 春节 and 国庆, and an
 # extension under 第三十三条 adds at most another 20; 120 days covers both with one query.

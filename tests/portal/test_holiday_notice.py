@@ -9,13 +9,13 @@ import chinese_calendar
 import pytest
 import time_machine
 
-from requests_app.holiday_notice import NoticeDay, NoticeError, parse_notice
-from requests_app.models import CalendarDay
+from portal.holiday_notice import NoticeDay, NoticeError, parse_notice
+from portal.models import CalendarDay
 from tests.factories import make_application
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 DATA = Path(__file__).parent / "data"
-URL = "/admin/requests_app/calendarday/import-notice/"
+URL = "/admin/portal/calendarday/import-notice/"
 
 
 def notice_text(year):
@@ -141,7 +141,7 @@ NOTICE_2027 = (
 
 def test_changelist_links_to_the_import_page_for_the_county_office(client, county_reviewer):
     client.force_login(county_reviewer)
-    page = client.get("/admin/requests_app/calendarday/")
+    page = client.get("/admin/portal/calendarday/")
     assert page.status_code == 200
     assert URL in page.content.decode()
 
@@ -150,7 +150,7 @@ def test_a_clerk_may_not_open_or_post_the_import_page(client, gongan_clerk):
     client.force_login(gongan_clerk)
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"text": notice_text(2026), "confirm": "1"}).status_code == 403
-    assert URL not in client.get("/admin/requests_app/calendarday/").content.decode()
+    assert URL not in client.get("/admin/portal/calendarday/").content.decode()
     assert not CalendarDay.objects.exists()
 
 
@@ -190,7 +190,7 @@ def test_confirming_saves_the_rows_and_updates_existing_dates(client, county_rev
     CalendarDay.objects.create(date=date(2026, 10, 10), is_working_day=False, note="录错了")
     client.force_login(county_reviewer)
     response = client.post(URL, {"text": notice_text(2026), "confirm": "1"}, follow=True)
-    assert response.redirect_chain[-1][0] == "/admin/requests_app/calendarday/"
+    assert response.redirect_chain[-1][0] == "/admin/portal/calendarday/"
     assert "已导入节假日安排39天（新增38天，更新1天）" in response.content.decode()
     assert CalendarDay.objects.count() == 40  # 39 from the notice and the unrelated 8 October
     assert CalendarDay.objects.get(date=date(2026, 10, 10)).is_working_day
@@ -234,7 +234,7 @@ def test_the_confirmation_page_posts_back_the_text_it_was_given(client, county_r
 
 
 def test_a_2027_notice_overrules_the_provisional_buja_of_the_holidays_it_arranges(db):
-    from requests_app.holiday_notice import calendar_days
+    from portal.holiday_notice import calendar_days
 
     # Made up: 劳动节 2027 (Saturday 1 and Sunday 2 May) arranged as 1–3 May with no second 补假 day;
     # the provisional rule had guessed 3 and 4 May. 国庆节 is not in this text and keeps its guesses.
@@ -246,6 +246,6 @@ def test_a_2027_notice_overrules_the_provisional_buja_of_the_holidays_it_arrange
 
 
 def test_a_notice_for_a_year_the_library_knows_is_saved_as_written(db):
-    from requests_app.holiday_notice import calendar_days
+    from portal.holiday_notice import calendar_days
 
     assert calendar_days(parse_notice(notice_text(2026))) == parse_notice(notice_text(2026))

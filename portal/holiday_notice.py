@@ -116,7 +116,7 @@ def calendar_days(notice_days: list[NoticeDay]) -> list[NoticeDay]:
     holiday the notice arranges (a 补假 guess, a day the State Council moved) that the notice does
     not give off. Holidays the pasted text does not mention keep the provisional rule, so a text
     pasted in part takes no statutory holiday away."""
-    from .deadlines import provisional_rest_days, year_is_known
+    from .workdays import provisional_rest_days, year_is_known
 
     listed = {day.date for day in notice_days}
     arranged = {name for day in notice_days if not day.is_working_day for name in day.note.split("、")}

@@ -8,7 +8,7 @@ import chinese_calendar
 import pytest
 import time_machine
 
-from requests_app.deadlines import (
+from portal.workdays import (
     add_working_days,
     add_working_days_with_flag,
     calendar_overrides,
@@ -18,7 +18,7 @@ from requests_app.deadlines import (
     statutory_holidays,
     working_days_between,
 )
-from requests_app.models import CalendarDay
+from portal.models import CalendarDay
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 
