@@ -272,10 +272,15 @@ def layout(source):
     return output.getvalue()
 
 
-@lru_cache(maxsize=None)
 def shipped_template(kind):
     """The template the portal ships for this kind, as .docx bytes."""
-    return layout((TEMPLATE_DIR / f"{LetterKind(kind).value}.txt").read_text(encoding="utf-8"))
+    # Keyed by the plain value: an enum member and its string hash differently.
+    return _shipped(LetterKind(kind).value)
+
+
+@lru_cache(maxsize=None)
+def _shipped(kind):
+    return layout((TEMPLATE_DIR / f"{kind}.txt").read_text(encoding="utf-8"))
 
 
 def current_template(kind):
