@@ -444,3 +444,24 @@ def test_one_letter_of_each_new_kind_converts_to_pdf_with_its_text(application, 
         text = _pdf_text(path, out)
         for word in words:
             assert word in text, (kind, word)
+
+
+@at(D(2026, 10, 16))
+def test_an_application_waiting_for_a_third_party_before_the_migration_can_record_the_answer(application, gongan_clerk):
+    """Migration 0010 gives an application in 征求意见中 without a Consultation (consulted before they were
+    recorded) its row, from the event that opened it, so the answer can be recorded and counted."""
+    import importlib
+
+    from django.apps import apps
+
+    from requests_app.models import ApplicationEvent
+
+    Application.objects.filter(pk=application.pk).update(state="third_party", third_party_sent_on=D(2026, 10, 12))
+    ApplicationEvent.objects.create(application=application, action="third_party_consulted", from_state="registered",
+                                    to_state="third_party", actor=gongan_clerk, on=D(2026, 10, 12), note="征求某公司意见")
+    importlib.import_module("requests_app.migrations.0010_consultations").open_consultations(apps, None)
+
+    consultation = application.consultations.get()
+    assert consultation.matter == "征求某公司意见" and consultation.reply_by == D(2026, 11, 2) and consultation.is_open
+    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 16), outcome=O.CONSENTED)
+    assert application.third_party_paused_days == 4 and application.state == "registered"
