@@ -25,6 +25,7 @@ from . import forms, letters, permissions, remedies, selectors, workflow
 from .models import (
     Application,
     ApplicationEvent,
+    Consultation,
     FeeSchedule,
     Letter,
     LetterKind,
@@ -94,6 +95,24 @@ class LetterInline(ApplicationEventInline):
         return format_html('<a href="{}">下载</a>', url)
 
 
+class ConsultationInline(ApplicationEventInline):
+    """条例第三十二条、第三十四条: whom the application was sent to for an opinion, and what they said."""
+
+    model = Consultation
+    fields = ("kind", "consultee", "sent_on", "reply_by", "answered_on", "outcome_text", "opinion", "letter", "disclosure_notice")
+    verbose_name_plural = "征求意见（第三方、其他行政机关）"
+
+    def get_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return admin.TabularInline.get_queryset(self, request).select_related("application", "letter", "disclosure_notice")
+
+    @admin.display(description="意见")
+    def outcome_text(self, consultation):
+        return consultation.outcome_display
+
+
 class PaperApplicationForm(django_forms.ModelForm):
     """Staff enter applications that came in person, by post, fax or e-mail."""
 
@@ -126,6 +145,9 @@ STEPS = {
     "consult_third_party": (
         forms.ConsultThirdPartyForm, workflow.consult_third_party, "已征求第三方意见，第三方答复时间不计入答复期限",
     ),
+    "consult_agency": (
+        forms.ConsultAgencyForm, workflow.consult_agency, "已征求其他行政机关意见，征求意见时间不计入答复期限",
+    ),
     "draft_reply": (forms.DraftReplyForm, workflow.draft_reply, "答复已拟定，告知书已生成，待审核员审批"),
     "record_supplement": (
         forms.RecordSupplementForm, workflow.record_supplement, "已登记补正，答复期限自补正之日起重新计算",
@@ -134,7 +156,12 @@ STEPS = {
         forms.NoSupplementReplyForm, partial(workflow.draft_reply, reply_type=ReplyType.OTHER_NO_SUPPLEMENT),
         "答复已拟定，告知书已生成，待审核员审批",
     ),
-    "record_third_party_answer": (forms.RecordThirdPartyAnswerForm, workflow.record_third_party_answer, "已登记第三方意见"),
+    "record_third_party_answer": (
+        forms.RecordThirdPartyAnswerForm, workflow.record_third_party_answer, "已登记第三方意见，答复期限恢复计算",
+    ),
+    "record_agency_answer": (
+        forms.RecordAgencyAnswerForm, workflow.record_agency_answer, "已登记其他行政机关意见，答复期限恢复计算",
+    ),
     "notify_fee": (forms.NotifyFeeForm, workflow.notify_fee, "已发出收费通知，缴费前答复期限暂停计算"),
     "record_payment": (forms.RecordPaymentForm, workflow.record_payment, "已登记缴费，答复期限相应顺延"),
     "draft_fee_unpaid_reply": (
@@ -149,6 +176,7 @@ STEPS = {
     "replace_letter": (forms.ReplaceLetterForm, workflow.replace_letter, "已更换答复告知书"),
     "approve_reply": (forms.ApproveReplyForm, workflow.approve_reply, "答复已审批"),
     "return_reply": (forms.ReturnReplyForm, workflow.return_reply, "答复已退回修改"),
+    "notify_disclosure": (forms.NotifyDisclosureForm, workflow.notify_disclosure, "已书面告知第三方决定公开的内容和理由"),
     "send_reply": (forms.SendReplyForm, workflow.send_reply, "答复已送达"),
     "archive": (forms.ArchiveForm, workflow.archive, "已归档"),
     "withdraw": (forms.WithdrawForm, workflow.withdraw, "已登记申请人撤回"),
@@ -193,7 +221,7 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     list_select_related = ("organisation",)
     search_fields = ("tracking_number",)
     date_hierarchy = "receipt_date"
-    inlines = (LetterInline, ApplicationEventInline)
+    inlines = (ConsultationInline, LetterInline, ApplicationEventInline)
     change_form_template = "admin/requests_app/application/change_form.html"
     readonly_fields = (
         "tracking_number", "receipt_date", "state", "clock_start", "third_party_paused_days", "extension_days",

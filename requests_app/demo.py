@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Organisation, credit_code_check_char
+from portal.workdays import add_working_days
 
 from . import workflow
-from portal.workdays import add_working_days
-from .models import Application, ApplicationEvent, ReplySettings, ReplyType, validate_resident_id
+from .models import Application, ApplicationEvent, Consultation, ReplySettings, ReplyType, validate_resident_id
 
 FIRST_DAY = datetime.date(2025, 6, 2)
 
@@ -184,9 +184,16 @@ def load_demo():
         if reply_type == ReplyType.WITHHELD_THIRD_PARTY or rng.random() < 0.08:
             if application.state == Application.State.REGISTERED:
                 sent = add_working_days(application.clock_start, 3)
-                application = workflow.consult_third_party(application, by=clerk, sent_on=sent, note="书面征求相关企业意见")
-                application = workflow.record_third_party_answer(application, by=clerk, answered_on=add_working_days(sent, 8),
-                                                                 note="第三方不同意公开")
+                application = workflow.consult_third_party(
+                    application, by=clerk, sent_on=sent, consultee="青禾县恒达建材有限公司", contact="青禾县工业园区纬二路8号",
+                    matter="所申请信息中该公司的生产工艺和原料供应商情况", reasons="可能涉及该公司的商业秘密",
+                )
+                objected = reply_type == ReplyType.WITHHELD_THIRD_PARTY
+                application = workflow.record_third_party_answer(
+                    application, by=clerk, answered_on=add_working_days(sent, 8),
+                    outcome=Consultation.Outcome.OBJECTED if objected else Consultation.Outcome.CONSENTED,
+                    opinion="涉及本公司商业秘密，不同意公开" if objected else "同意公开",
+                )
         # Nobody decides their own extension: only where the organisation has a reviewer besides the clerk.
         if rng.random() < 0.1 and application.state == Application.State.REGISTERED and clerk != reviewer:
             decided = add_working_days(application.clock_start, 15)
@@ -223,7 +230,11 @@ def load_demo():
         if state == "supplement_requested":
             workflow.request_supplement(application, by=clerk, note="请写明所需信息的年份", on=max(application.receipt_date, today - datetime.timedelta(days=2)))
         elif state == "third_party":
-            workflow.consult_third_party(application, by=clerk, sent_on=today - datetime.timedelta(days=3), note="征求相关企业意见")
+            workflow.consult_third_party(
+                application, by=clerk, sent_on=max(application.clock_start, today - datetime.timedelta(days=3)),
+                consultee="青禾县顺通物流有限公司", matter="所申请信息中该公司的车辆运营数据",
+                reasons="可能涉及该公司的经营信息",
+            )
         elif state == "fee_notified":
             workflow.notify_fee(application, by=clerk, method=Application.FeeMethod.BY_QUANTITY, pages=260,
                                 on=max(application.receipt_date, today - datetime.timedelta(days=2)))

@@ -12,7 +12,7 @@ from disclosure.files import AttachmentRefused, accept_upload
 from portal.selectors import disclosure_bodies
 from portal.text import CleanFormField
 
-from .models import Application, ReplyType
+from .models import Application, Consultation, ReplyType
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MAX_SUPPORTING_FILE = 10 * 1024 * 1024
@@ -215,16 +215,63 @@ class FeeUnpaidReplyForm(StepForm):
     reply_text = StepText("情况说明", required=True, required_message="请写明理由及法律依据")
 
 
+def step_line(label, max_length, *, required=True, required_message=""):
+    return StepText(label, required=required, required_message=required_message, max_length=max_length,
+                    widget=forms.TextInput(attrs={"size": 50}))
+
+
+def outcome_field(choices, message):
+    return forms.ChoiceField(label="意见", choices=[("", "请选择")] + choices,
+                             error_messages={"required": message, "invalid_choice": message})
+
+
 class ConsultThirdPartyForm(StepForm):
-    title, hint, button = "征求第三方意见", "第三方答复时间不计入期限，最长15个工作日", "征求意见"
+    title = "征求第三方意见"
+    hint = "条例第三十二条：公开可能损害第三方合法权益的，书面征求意见；第三方15个工作日内提出意见，该时间不计入答复期限"
+    button = "生成征求意见书并发出"
     sent_on = step_date("发出日期")
-    note = StepText("第三方及事项", required=True, required_message="请写明征求意见的第三方及事项")
+    consultee = step_line("第三方名称", 100, required_message="请填写征求意见的第三方名称")
+    contact = step_line("地址或联系方式", 200, required=False)
+    matter = StepText("涉及第三方的信息内容", required=True, required_message="请写明征求意见的事项（涉及的政府信息内容）")
+    reasons = StepText("公开可能损害第三方合法权益的情况", required=True,
+                       required_message="请写明公开可能损害第三方合法权益的情况（条例第三十二条）")
 
 
 class RecordThirdPartyAnswerForm(StepForm):
-    title, button = "收到第三方意见", "登记第三方意见"
-    answered_on = step_date("第三方答复日期")
-    note = StepText("意见摘要")
+    title, hint, button = "登记第三方意见", "期限届满仍未提出意见的，可登记“逾期未提出意见”，由本机关依法决定", "登记第三方意见"
+    answered_on = step_date("收到意见日期（逾期未提出意见的为登记日期）")
+    outcome = outcome_field(Consultation.Outcome.choices, "请选择第三方的意见")
+    opinion = StepText("意见内容（摘要）")
+
+
+class ConsultAgencyForm(StepForm):
+    title = "征求其他行政机关意见"
+    hint = "条例第三十四条：两个以上行政机关共同制作的信息，牵头机关可以征求意见；15个工作日内提出，逾期视为同意公开，该时间不计入答复期限"
+    button = "生成征求意见书并发出"
+    sent_on = step_date("发出日期")
+    consultee = step_line("被征求意见机关", 100, required_message="请填写征求意见的其他行政机关名称")
+    contact = step_line("地址或联系方式", 200, required=False)
+    matter = StepText("共同制作的信息及征求意见的事项", required=True, required_message="请写明征求意见的事项（涉及的政府信息内容）")
+
+
+class RecordAgencyAnswerForm(StepForm):
+    title, hint, button = "登记其他行政机关意见", "条例第三十四条：逾期未提出意见的，视为同意公开", "登记意见"
+    answered_on = step_date("收到意见日期（逾期未提出意见的为登记日期）")
+    outcome = outcome_field(
+        [(value, f"{label}（视为同意公开）" if value == Consultation.Outcome.NO_OPINION else label)
+         for value, label in Consultation.Outcome.choices],
+        "请选择被征求意见机关的意见",
+    )
+    opinion = StepText("意见内容（摘要）")
+
+
+class NotifyDisclosureForm(StepForm):
+    title = "书面告知第三方决定公开"
+    hint = "条例第三十二条：第三方不同意公开，本机关认为不公开可能对公共利益造成重大影响而决定公开的，公开前书面告知第三方"
+    button = "生成决定公开告知书并发出"
+    sent_on = step_date("告知日期")
+    content = StepText("决定公开的政府信息内容", required=True, required_message="请写明决定公开的政府信息内容")
+    reasons = StepText("决定公开的理由", required=True, required_message="请写明决定公开的理由（如不公开可能对公共利益造成重大影响的情况）")
 
 
 class ProposeExtensionForm(StepForm):

@@ -33,7 +33,7 @@ TEMPLATE_DIR = Path(__file__).parent / "letter_templates"
 # whoever edits one).
 COMMON_VARIABLES = {
     "number": ("文号", "青教依复〔2026〕12号"),
-    "recipient": ("收件人：申请人的姓名或名称", "王秀英"),
+    "recipient": ("收件人：申请人的姓名或名称（征求意见书、决定公开告知书为第三方或被征求意见的机关）", "王秀英"),
     "you": ("对申请人的称谓：“你”或“你单位”", "你"),
     "receipt_date": ("收到申请之日", "2026年3月2日"),
     "requested": ("申请获取的政府信息（申请人所写，去掉开头的“申请获取”和句末标点）", "2025年城区道路维修资金使用情况"),
@@ -79,6 +79,22 @@ KIND_VARIABLES = {
         "fee_due": ("缴费期限届满之日", "2026年4月20日"),
         "payment_instructions": ("缴费方式", "请持本通知到本机关政府信息公开工作机构办理缴费手续"),
     },
+    LetterKind.THIRD_PARTY_CONSULTATION: {
+        "matter": ("涉及第三方的政府信息内容", "青禾县某某建材有限公司2025年度环境影响评价报告中的生产工艺部分"),
+        "reasons": ("公开可能损害第三方合法权益的情况", "该部分载有企业的生产工艺参数，可能涉及商业秘密"),
+        "reply_days": ("提出意见的期限（工作日数）", 15),
+        "reply_by": ("提出意见的期限届满之日（自发出之日起计算）", "2026年10月30日"),
+    },
+    LetterKind.AGENCY_CONSULTATION: {
+        "matter": ("共同制作的政府信息及征求意见的事项", "《关于2025年城区道路维修资金安排的通知》是否可以公开"),
+        "reply_days": ("提出意见的期限（工作日数）", 15),
+        "reply_by": ("提出意见的期限届满之日（自发出之日起计算）", "2026年10月30日"),
+    },
+    LetterKind.DISCLOSURE_DECISION: {
+        "consulted_on": ("征求第三方意见之日", "2026年10月9日"),
+        "content": ("决定公开的政府信息内容", "青禾县某某建材有限公司2025年度环境影响评价报告（删除生产工艺参数后）"),
+        "reasons": ("决定公开的理由", "该信息涉及周边居民的环境权益，不公开可能对公共利益造成重大影响"),
+    },
     LetterKind.REPLY: {
         "reply_type": ("答复类型的代码，如 disclosed（予以公开）、withheld_state_secret（国家秘密），见模板中的各段", "disclosed"),
         "reply_text": ("经办人写的答复内容（理由、提供的信息）", "经认真核查，相关情况说明如下"),
@@ -90,8 +106,10 @@ KIND_VARIABLES = {
     },
 }
 
-# Letters to the applicant; the status page offers them once issued.
-APPLICANT_LETTERS = tuple(LetterKind)
+# Letters to the applicant; the status page offers them once issued. The consultation letters go to a
+# third party or another agency (条例第三十二条、第三十四条): staff see them, the applicant does not.
+NOT_TO_APPLICANT = (LetterKind.THIRD_PARTY_CONSULTATION, LetterKind.AGENCY_CONSULTATION, LetterKind.DISCLOSURE_DECISION)
+APPLICANT_LETTERS = tuple(kind for kind in LetterKind if kind not in NOT_TO_APPLICANT)
 
 ATTACHED_INFORMATION = {
     ReplyType.DISCLOSED: "所申请公开的政府信息",
@@ -350,17 +368,20 @@ def fill(application, kind, *, number, dated, context, template=None):
     )
 
 
-def make_letter(application, kind, *, by, dated, context, issue=True):
+def make_letter(application, kind, *, by, dated, context, issue=True, recipient=None):
     """Fill in the kind's template for this application and keep it as a Letter, numbered in the
     organisation's series. issue=False keeps it as a draft (a reply before approval): drafting again
-    replaces the draft and keeps its number."""
+    replaces the draft and keeps its number. `recipient` names whom a letter not to the applicant goes
+    to (a third party, another agency); the template's {{ recipient }} is then that name."""
     kind = LetterKind(kind)
     letter = application.letters.filter(kind=kind, issued_at__isnull=True).first()
     if letter is None:
         series, serial, number = next_number(application.organisation, kind, dated.year)
         letter = Letter(application=application, kind=kind, series=series, serial=serial, number=number)
+    if recipient is not None:
+        context = {**context, "recipient": clean_text(recipient).strip()}
     data = fill(application, kind, number=letter.number, dated=dated, context=context)
-    letter.recipient = clean_text(application.applicant_name).strip()[:100]
+    letter.recipient = clean_text(recipient if recipient is not None else application.applicant_name).strip()[:100]
     letter.dated = dated
     letter.created_by = by
     letter.text = text_of(data)
@@ -425,3 +446,32 @@ def fee_letter(application, schedule, *, by, payment_instructions=""):
         "fee_due": chinese_date(application.fee_due),
         "payment_instructions": _clause(payment_instructions) or DEFAULT_PAYMENT,
     })
+
+
+# --- consultations (条例第三十二条、第三十四条) -----------------------------------------------------
+
+def consultation_letter(consultation, *, by):
+    """The 征求第三方意见书 or (to another agency) 征求意见书 of a consultation just being sent."""
+    from .models import Consultation
+
+    context = {
+        "matter": _clause(consultation.matter),
+        "reply_days": Consultation.REPLY_DAYS,
+        "reply_by": chinese_date(consultation.reply_by),
+    }
+    if consultation.kind == Consultation.Kind.THIRD_PARTY:
+        kind = LetterKind.THIRD_PARTY_CONSULTATION
+        context["reasons"] = _clause(consultation.reasons)
+    else:
+        kind = LetterKind.AGENCY_CONSULTATION
+    return make_letter(consultation.application, kind, by=by, dated=consultation.sent_on, context=context,
+                       recipient=consultation.consultee)
+
+
+def disclosure_decision_letter(consultation, *, by, dated, content, reasons):
+    """The 政府信息决定公开告知书 to a third party that objected (条例第三十二条)."""
+    return make_letter(consultation.application, LetterKind.DISCLOSURE_DECISION, by=by, dated=dated, context={
+        "consulted_on": chinese_date(consultation.sent_on),
+        "content": _clause(content),
+        "reasons": _clause(reasons),
+    }, recipient=consultation.consultee)

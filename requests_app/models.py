@@ -196,7 +196,9 @@ class Application(models.Model):
         RECEIVED = "received", "已收到，待登记"
         REGISTERED = "registered", "办理中"
         SUPPLEMENT_REQUESTED = "supplement_requested", "待申请人补正"
-        THIRD_PARTY = "third_party", "征求第三方意见中"
+        # 条例第三十二条 (a third party) and 第三十四条 (another agency): one state for both consultations;
+        # the open Consultation says whom. The value is kept so that existing rows stay valid.
+        THIRD_PARTY = "third_party", "征求意见中"
         FEE_NOTIFIED = "fee_notified", "待缴费"
         REPLY_DRAFTED = "reply_drafted", "答复待审批"
         REPLY_APPROVED = "reply_approved", "答复已审批，待送达"
@@ -244,8 +246,9 @@ class Application(models.Model):
 
     # The facts the statutory clock is computed from (条例第三十条、第三十二条、第三十三条).
     clock_start = models.DateField("计时起算日", null=True, editable=False)
-    third_party_sent_on = models.DateField("征求第三方意见日", null=True, blank=True, editable=False)
-    third_party_paused_days = models.PositiveIntegerField("第三方意见不计时工作日", default=0, editable=False)
+    # For both kinds of consultation (第三十三条第三款: 征求第三方和其他机关意见所需时间不计算在前款规定的期限内).
+    third_party_sent_on = models.DateField("征求意见日", null=True, blank=True, editable=False)
+    third_party_paused_days = models.PositiveIntegerField("征求意见不计时工作日", default=0, editable=False)
     extension_days = models.PositiveIntegerField("延期工作日", default=0, editable=False)
     # 条例第三十三条: the clerk proposes an extension and the disclosure office head decides it.
     extension_proposed_days = models.PositiveSmallIntegerField("申请延长的工作日", default=0, editable=False)
@@ -358,6 +361,9 @@ class ApplicationEvent(models.Model):
         SUPPLEMENT_RECEIVED = "supplement_received", "收到补正"
         THIRD_PARTY_CONSULTED = "third_party_consulted", "征求第三方意见"
         THIRD_PARTY_ANSWERED = "third_party_answered", "收到第三方意见"
+        AGENCY_CONSULTED = "agency_consulted", "征求其他行政机关意见"
+        AGENCY_ANSWERED = "agency_answered", "收到其他行政机关意见"
+        DISCLOSURE_NOTIFIED = "disclosure_notified", "书面告知第三方决定公开"
         EXTENSION_PROPOSED = "extension_proposed", "提出延期申请"
         EXTENSION_REFUSED = "extension_refused", "不同意延期"
         EXTENDED = "extended", "延长答复期限"
@@ -378,7 +384,7 @@ class ApplicationEvent(models.Model):
     # Steps the applicant sees in the status lookup.
     PUBLIC_ACTIONS = (
         Action.RECEIVED, Action.REGISTERED, Action.SUPPLEMENT_REQUESTED, Action.SUPPLEMENT_RECEIVED,
-        Action.THIRD_PARTY_CONSULTED, Action.EXTENDED, Action.REASONS_REQUESTED, Action.LONGER_PERIOD_SET,
+        Action.THIRD_PARTY_CONSULTED, Action.AGENCY_CONSULTED, Action.EXTENDED, Action.REASONS_REQUESTED, Action.LONGER_PERIOD_SET,
         Action.REPLIED, Action.WITHDRAWN, Action.FEE_NOTIFIED, Action.FEE_PAID,
     )
 
@@ -414,6 +420,83 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("办理记录只能追加，不能删除")
+
+
+class Consultation(models.Model):
+    """A written consultation about an application: of a third party whose rights disclosure may harm
+    (条例第三十二条), or of another agency that made the information jointly (第三十四条). Both have 15
+    working days and their time is not counted in the answer period (第三十三条第三款). One is open at a
+    time per application (the state 征求意见中 stands for it), which is how county offices work: a second
+    party is consulted after the first answered."""
+
+    REPLY_DAYS = 15  # 条例第三十二条、第三十四条: 自收到征求意见书之日起15个工作日内提出意见
+
+    class Kind(models.TextChoices):
+        THIRD_PARTY = "third_party", "第三方"
+        AGENCY = "agency", "其他行政机关"
+
+    class Outcome(models.TextChoices):
+        CONSENTED = "consented", "同意公开"
+        OBJECTED = "objected", "不同意公开"
+        NO_OPINION = "no_opinion", "逾期未提出意见"
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.PROTECT, related_name="consultations")
+    kind = models.CharField("征求对象类别", max_length=20, choices=Kind.choices)
+    consultee = CleanCharField("征求意见对象", max_length=100)
+    contact = CleanCharField("地址或联系方式", max_length=200, blank=True)
+    matter = CleanTextField("征求意见的事项", help_text="涉及该对象的政府信息内容")
+    reasons = CleanTextField("公开可能损害第三方合法权益的情况", blank=True)
+    sent_on = models.DateField("发出日期")
+    reply_by = models.DateField("答复期限", help_text="发出之日起15个工作日")
+    answered_on = models.DateField("收到意见日期", null=True, blank=True)
+    outcome = models.CharField("意见", max_length=20, choices=Outcome.choices, blank=True)
+    opinion = CleanTextField("意见内容", blank=True)
+    letter = models.ForeignKey(
+        "Letter", verbose_name="征求意见书", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="空：本系统生成文书之前登记的征求意见",
+    )
+    disclosure_notice = models.ForeignKey(
+        "Letter", verbose_name="决定公开告知书", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "征求意见"
+        verbose_name_plural = "征求意见"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(answered_on__isnull=True), name="one_open_consultation",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True, outcome="") | (Q(answered_on__isnull=False) & ~Q(outcome="")),
+                name="consultation_answer_has_outcome",
+            ),
+            models.CheckConstraint(condition=Q(reply_by__gte=models.F("sent_on")), name="consultation_reply_by_after_sent"),
+            # 第三十二条: only a third party is told of a decision to disclose over its objection.
+            models.CheckConstraint(
+                condition=Q(disclosure_notice__isnull=True) | Q(kind="third_party", outcome="objected"),
+                name="disclosure_notice_only_after_objection",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} 征求{self.consultee}意见"
+
+    @property
+    def is_open(self):
+        return self.answered_on is None
+
+    @property
+    def deemed_consent(self):
+        """条例第三十四条: an agency that gives no opinion in time is deemed to consent."""
+        return self.kind == self.Kind.AGENCY and self.outcome == self.Outcome.NO_OPINION
+
+    @property
+    def outcome_display(self):
+        if not self.outcome:
+            return "待答复"
+        return f"{self.get_outcome_display()}（视为同意公开）" if self.deemed_consent else self.get_outcome_display()
 
 
 class ApplicationCounter(models.Model):
@@ -528,6 +611,10 @@ class LetterKind(models.TextChoices):
     LONGER_PERIOD = "longer_period", "延迟答复告知书"
     EXTENSION = "extension", "延期答复告知书"
     FEE = "fee", "政府信息公开信息处理费收费通知书"
+    # To a third party (条例第三十二条) or another agency (第三十四条), not to the applicant.
+    THIRD_PARTY_CONSULTATION = "third_party_consultation", "政府信息公开征求第三方意见书"
+    AGENCY_CONSULTATION = "agency_consultation", "政府信息公开征求意见书"
+    DISCLOSURE_DECISION = "disclosure_decision", "政府信息决定公开告知书"
     REPLY = "reply", "政府信息公开申请答复告知书"
 
     @property
@@ -544,6 +631,9 @@ LETTER_SERIES = {
     LetterKind.LONGER_PERIOD: "延",
     LetterKind.EXTENSION: "延",
     LetterKind.FEE: "费",
+    LetterKind.THIRD_PARTY_CONSULTATION: "征",
+    LetterKind.AGENCY_CONSULTATION: "征",
+    LetterKind.DISCLOSURE_DECISION: "告",
     LetterKind.REPLY: "复",
 }
 

@@ -87,10 +87,12 @@ STEP_RULES = {
     "register": ((State.RECEIVED,), can_handle),
     "request_supplement": ((State.REGISTERED,), can_handle),
     "consult_third_party": ((State.REGISTERED,), can_handle),
+    "consult_agency": ((State.REGISTERED,), can_handle),
     "draft_reply": ((State.REGISTERED,), can_handle),
     "record_supplement": ((State.SUPPLEMENT_REQUESTED,), can_handle),
     "draft_no_supplement_reply": ((State.SUPPLEMENT_REQUESTED,), can_handle),
     "record_third_party_answer": ((State.THIRD_PARTY,), can_handle),
+    "record_agency_answer": ((State.THIRD_PARTY,), can_handle),
     "notify_fee": ((State.REGISTERED,), can_handle),
     "record_payment": ((State.FEE_NOTIFIED,), can_handle),
     "draft_fee_unpaid_reply": ((State.FEE_NOTIFIED,), can_handle),
@@ -102,6 +104,7 @@ STEP_RULES = {
     "replace_letter": ((State.REPLY_DRAFTED,), can_handle),
     "approve_reply": ((State.REPLY_DRAFTED,), can_approve),
     "return_reply": ((State.REPLY_DRAFTED,), can_approve),
+    "notify_disclosure": ((State.REPLY_APPROVED,), can_handle),
     "send_reply": ((State.REPLY_APPROVED,), can_handle),
     "archive": ((State.REPLIED,), can_handle),
     "withdraw": (Application.OPEN_STATES, can_handle),
@@ -162,4 +165,21 @@ def available_steps(user, application):
         steps.remove("notify_fee")  # one fee notice per application
     if "draft_fee_unpaid_reply" in steps and not (application.fee_due and today > application.fee_due):
         steps.remove("draft_fee_unpaid_reply")  # 国办函〔2020〕109号第八条: only once the payment period has passed
+    _consultation_steps(application, steps)
     return steps
+
+
+def _consultation_steps(application, steps):
+    """条例第三十二条、第三十四条: the answer step of the open consultation's kind; the notice to an
+    objecting third party only when the approved reply discloses over its objection."""
+    from .models import Consultation
+    from .workflow import objections_to_notify
+
+    if {"record_third_party_answer", "record_agency_answer"} & set(steps):
+        open_kind = application.consultations.filter(answered_on=None).values_list("kind", flat=True).first()
+        if open_kind != Consultation.Kind.THIRD_PARTY and "record_third_party_answer" in steps:
+            steps.remove("record_third_party_answer")
+        if open_kind != Consultation.Kind.AGENCY and "record_agency_answer" in steps:
+            steps.remove("record_agency_answer")
+    if "notify_disclosure" in steps and not objections_to_notify(application).exists():
+        steps.remove("notify_disclosure")

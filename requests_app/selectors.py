@@ -77,9 +77,14 @@ def due_this_week(applications, today=None):
 
 
 def letters_for_applicant(application):
-    """The letters the applicant has been sent, oldest first: every issued letter, the reply only once
-    it was delivered (it is issued at approval, some days before)."""
-    letters = Letter.objects.filter(application=application, issued_at__isnull=False).order_by("pk")
+    """The letters the applicant has been sent, oldest first: every issued letter to the applicant (not
+    those to a third party or another agency), the reply only once it was delivered (it is issued at
+    approval, some days before)."""
+    from .letters import APPLICANT_LETTERS
+
+    letters = Letter.objects.filter(
+        application=application, issued_at__isnull=False, kind__in=APPLICANT_LETTERS,
+    ).order_by("pk")
     if application.state not in (Application.State.REPLIED, Application.State.ARCHIVED):
         letters = letters.exclude(kind=LetterKind.REPLY)
     return letters

@@ -20,7 +20,15 @@ from portal.workdays import (
 )
 
 from . import letters, permissions
-from .models import REPLY_REQUIREMENTS, Application, ApplicationCounter, ApplicationEvent, LetterKind, ReplyType
+from .models import (
+    REPLY_REQUIREMENTS,
+    Application,
+    ApplicationCounter,
+    ApplicationEvent,
+    Consultation,
+    LetterKind,
+    ReplyType,
+)
 
 State = Application.State
 Action = ApplicationEvent.Action
@@ -90,7 +98,8 @@ def compute_due_date(application, overrides=None):
         + application.third_party_paused_days + application.fee_paused_days
     )
     if application.state == State.THIRD_PARTY:
-        # Until the third party answers, assume it takes all the time it has.
+        # Until the third party or the other agency answers, assume it takes all the time it has
+        # (条例第三十二条、第三十四条: 15 working days, 第三十三条第三款: not counted).
         days += MAX_THIRD_PARTY_DAYS
     return add_working_days_with_flag(application.clock_start, days, overrides)
 
@@ -243,40 +252,92 @@ def record_supplement(application, *, by, received_on, note=""):
     return _move(application, State.REGISTERED, Action.SUPPLEMENT_RECEIVED, by=by, on=received_on, note=note)
 
 
-@transaction.atomic
-def consult_third_party(application, *, by, sent_on, note):
-    """条例第三十二条: written consultation; the third party's time (up to 15 working days) is not counted."""
-    application = _locked(application)
-    note = _text(note, "note")
-    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以征求第三方意见")
-    _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能征求第三方意见")
-    answered = application.events.filter(action=Action.THIRD_PARTY_ANSWERED).order_by("-pk").values_list("on", flat=True).first()
+def _consult(application, kind, *, by, sent_on, consultee, contact, matter, reasons):
+    """Open a consultation (条例第三十二条、第三十四条), send its letter and stop the clock."""
+    noun = "第三方" if kind == Consultation.Kind.THIRD_PARTY else "其他行政机关"
+    consultee, contact = _text(consultee, "consultee"), _text(contact, "contact")
+    matter, reasons = _text(matter, "matter"), _text(reasons, "reasons")
+    _require(permissions.can_handle(by, application), f"只有受理机关的发布员可以征求{noun}意见")
+    _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能征求{noun}意见")
+    answered = application.consultations.exclude(answered_on=None).order_by("-pk").values_list("answered_on", flat=True).first()
+    if answered is None:  # consultations answered before this table existed left only their event
+        answered = application.events.filter(action=Action.THIRD_PARTY_ANSWERED).order_by("-pk").values_list("on", flat=True).first()
     if answered is not None and answered > application.clock_start:
-        check_date(sent_on, "sent_on", "征求意见发出日期", not_before=answered, previous="上次收到第三方意见的日期")
+        check_date(sent_on, "sent_on", "征求意见发出日期", not_before=answered, previous="上次收到意见的日期")
     else:
         check_date(sent_on, "sent_on", "征求意见发出日期", not_before=application.clock_start, previous="计时起算日")
-    _require(note, "请写明征求意见的第三方及事项", "note")
+    _require(consultee, f"请填写征求意见的{noun}名称", "consultee")
+    _require(len(consultee) <= 100, f"{noun}名称不能超过100个字", "consultee")
+    _require(len(contact) <= 200, "地址或联系方式不能超过200个字", "contact")
+    _require(matter, "请写明征求意见的事项（涉及的政府信息内容）", "matter")
+    if kind == Consultation.Kind.THIRD_PARTY:
+        _require(reasons, "请写明公开可能损害第三方合法权益的情况（条例第三十二条）", "reasons")
+    consultation = Consultation(
+        application=application, kind=kind, consultee=consultee, contact=contact, matter=matter,
+        reasons=reasons, sent_on=sent_on, reply_by=add_working_days(sent_on, Consultation.REPLY_DAYS),
+    )
+    consultation.letter = letters.consultation_letter(consultation, by=by)
+    consultation.save()
     application.third_party_sent_on = sent_on
-    return _move(application, State.THIRD_PARTY, Action.THIRD_PARTY_CONSULTED, by=by, on=sent_on, note=note)
+    action = Action.THIRD_PARTY_CONSULTED if kind == Consultation.Kind.THIRD_PARTY else Action.AGENCY_CONSULTED
+    note = f"征求{consultee}意见：{matter}\n答复期限：{consultation.reply_by:%Y年%-m月%-d日}前（15个工作日）；{_sent(consultation.letter)}"
+    return _move(application, State.THIRD_PARTY, action, by=by, on=sent_on, note=note)
 
 
-@transaction.atomic
-def record_third_party_answer(application, *, by, answered_on, note=""):
-    application = _locked(application)
-    note = _text(note, "note")
-    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以登记第三方意见")
-    _require(application.state == State.THIRD_PARTY, "该申请未在征求第三方意见")
-    check_date(answered_on, "answered_on", "第三方答复日期", not_before=application.third_party_sent_on, previous="征求意见发出日期")
+def open_consultation(application):
+    return application.consultations.filter(answered_on=None).first()
+
+
+def _record_answer(application, kind, *, by, answered_on, outcome, opinion, note):
+    """The consultee answered, or its 15 working days passed without an opinion: the clock runs again,
+    the working days it was stopped (at most 15) added to the answer period (第三十三条第三款)."""
+    noun = "第三方" if kind == Consultation.Kind.THIRD_PARTY else "其他行政机关"
+    opinion, note = _text(opinion, "opinion"), _text(note, "note")
+    _require(permissions.can_handle(by, application), f"只有受理机关的发布员可以登记{noun}意见")
+    consultation = open_consultation(application) if application.state == State.THIRD_PARTY else None
+    _require(consultation is not None and consultation.kind == kind, f"该申请未在征求{noun}意见")
+    label = f"{noun}答复日期" if outcome != Consultation.Outcome.NO_OPINION else "登记日期"
+    check_date(answered_on, "answered_on", label, not_before=application.third_party_sent_on, previous="征求意见发出日期")
+    _require(outcome in Consultation.Outcome.values, f"请选择{noun}的意见", "outcome")
+    if outcome == Consultation.Outcome.NO_OPINION:
+        _require(
+            answered_on > consultation.reply_by,
+            f"{noun}提出意见的期限至{consultation.reply_by:%Y年%-m月%-d日}届满，届满前不能按“逾期未提出意见”登记",
+            "outcome",
+        )
+    elif outcome == Consultation.Outcome.OBJECTED:
+        _require(opinion, f"请填写{noun}不同意公开的理由（摘要）", "opinion")
+    consultation.answered_on, consultation.outcome, consultation.opinion = answered_on, outcome, opinion
+    consultation.save()
     # A consultation cannot have been sent before the clock started. Rows written before sent_on was
     # checked may hold a mistyped year (0226) that the calendar cannot count from: count from the clock's start.
     sent_on = max(application.third_party_sent_on, application.clock_start)
     paused = min(working_days_between(sent_on, answered_on), MAX_THIRD_PARTY_DAYS)
     application.third_party_paused_days += paused
     application.third_party_sent_on = None
-    return _move(
-        application, State.REGISTERED, Action.THIRD_PARTY_ANSWERED, by=by, on=answered_on,
-        note=f"{note}（不计入答复期限的工作日：{paused}日）".lstrip(),
-    )
+    words = consultation.outcome_display
+    if consultation.deemed_consent:
+        words = "逾期未提出意见，视为同意公开（条例第三十四条）"
+    parts = [f"{consultation.consultee}：{words}", opinion, note, f"不计入答复期限的工作日：{paused}日"]
+    action = Action.THIRD_PARTY_ANSWERED if kind == Consultation.Kind.THIRD_PARTY else Action.AGENCY_ANSWERED
+    return _move(application, State.REGISTERED, action, by=by, on=answered_on, note="；".join(p for p in parts if p))
+
+
+@transaction.atomic
+def consult_third_party(application, *, by, sent_on, consultee, matter, reasons, contact=""):
+    """条例第三十二条: information whose disclosure may harm a third party's rights: the third party is
+    asked in writing (政府信息公开征求第三方意见书) and has 15 working days; that time is not counted."""
+    application = _locked(application)
+    return _consult(application, Consultation.Kind.THIRD_PARTY, by=by, sent_on=sent_on, consultee=consultee,
+                    contact=contact, matter=matter, reasons=reasons)
+
+
+@transaction.atomic
+def record_third_party_answer(application, *, by, answered_on, outcome, opinion="", note=""):
+    """The third party consented or objected, or let its 15 working days pass (then the agency decides)."""
+    application = _locked(application)
+    return _record_answer(application, Consultation.Kind.THIRD_PARTY, by=by, answered_on=answered_on,
+                          outcome=outcome, opinion=opinion, note=note)
 
 
 def _require_within_period(application, on, field):
@@ -645,6 +706,7 @@ def send_reply(application, *, by, sent_on=None, note=""):
     _require(application.state == State.REPLY_APPROVED, "答复尚未审批，不能送达")
     approved = application.events.filter(action=Action.REPLY_APPROVED).latest("pk").on
     check_date(sent_on, "sent_on", "送达日期", not_before=max(approved, application.receipt_date), previous="答复审批日期")
+    _require_disclosure_notices(application)
     application.replied_on = sent_on
     return _move(application, State.REPLIED, Action.REPLIED, by=by, on=application.replied_on, note=note)
 
@@ -689,3 +751,66 @@ def recompute_due_dates(*, by):
             )
             changed += 1
     return changed
+
+
+# --- 条例第三十四条: other agencies; 第三十二条: disclosing over a third party's objection ----------
+
+@transaction.atomic
+def consult_agency(application, *, by, sent_on, consultee, matter, contact=""):
+    """条例第三十四条: information made jointly with other agencies; the leading agency may ask them
+    (政府信息公开征求意见书). 15 working days, not counted; no opinion in time is deemed consent."""
+    application = _locked(application)
+    return _consult(application, Consultation.Kind.AGENCY, by=by, sent_on=sent_on, consultee=consultee,
+                    contact=contact, matter=matter, reasons="")
+
+
+@transaction.atomic
+def record_agency_answer(application, *, by, answered_on, outcome, opinion="", note=""):
+    application = _locked(application)
+    return _record_answer(application, Consultation.Kind.AGENCY, by=by, answered_on=answered_on,
+                          outcome=outcome, opinion=opinion, note=note)
+
+
+DISCLOSING_REPLIES = (ReplyType.DISCLOSED, ReplyType.PARTIALLY_DISCLOSED)
+
+
+def objections_to_notify(application):
+    """条例第三十二条: third parties that objected and have not been told of the decision to disclose,
+    when the approved reply discloses (all, or the part that can be)."""
+    if application.reply_type not in DISCLOSING_REPLIES:
+        return application.consultations.none()
+    return application.consultations.filter(
+        kind=Consultation.Kind.THIRD_PARTY, outcome=Consultation.Outcome.OBJECTED, disclosure_notice=None,
+    ).order_by("pk")
+
+
+def _require_disclosure_notices(application):
+    waiting = list(objections_to_notify(application).values_list("consultee", flat=True))
+    _require(
+        not waiting,
+        f"第三方（{'、'.join(waiting)}）不同意公开，决定予以公开的，须先将决定公开的政府信息内容和理由书面告知第三方"
+        "（发出政府信息决定公开告知书，条例第三十二条），才能送达答复", "sent_on",
+    )
+
+
+@transaction.atomic
+def notify_disclosure(application, *, by, sent_on, content, reasons):
+    """条例第三十二条: the agency decides to disclose over the third party's objection (不公开可能对公共利益
+    造成重大影响): before disclosing, it tells the third party in writing what it discloses and why
+    (政府信息决定公开告知书). One notice per objecting third party, oldest first."""
+    application = _locked(application)
+    content, reasons = _text(content, "content"), _text(reasons, "reasons")
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以书面告知第三方")
+    _require(application.state == State.REPLY_APPROVED, "答复审批后、送达前，才能书面告知第三方决定公开")
+    consultation = objections_to_notify(application).first()
+    _require(consultation is not None, "没有不同意公开、且须书面告知决定公开的第三方")
+    approved = application.events.filter(action=Action.REPLY_APPROVED).latest("pk").on
+    check_date(sent_on, "sent_on", "告知日期", not_before=approved, previous="答复审批日期")
+    _require(content, "请写明决定公开的政府信息内容", "content")
+    _require(reasons, "请写明决定公开的理由（如不公开可能对公共利益造成重大影响的情况）", "reasons")
+    letter = letters.disclosure_decision_letter(consultation, by=by, dated=sent_on, content=content, reasons=reasons)
+    consultation.disclosure_notice = letter
+    consultation.save(update_fields=["disclosure_notice"])
+    _record(application, Action.DISCLOSURE_NOTIFIED, from_state=application.state, by=by, on=sent_on,
+            note=f"告知{consultation.consultee}决定公开：{content}；理由：{reasons}；{_sent(letter)}")
+    return application

@@ -20,8 +20,8 @@ EXPECTED = {
     "received": {"gongan_clerk": ["register", "withdraw"]},
     "registered": {
         "gongan_clerk": [
-            "request_supplement", "consult_third_party", "draft_reply", "notify_fee", "propose_extension",
-            "request_reasons", "withdraw",
+            "request_supplement", "consult_third_party", "consult_agency", "draft_reply", "notify_fee",
+            "propose_extension", "request_reasons", "withdraw",
         ],
     },
     # 逾期不补正 is offered only after the 补正期限 (2026-10-27 here) has passed.
@@ -44,7 +44,7 @@ def application_in(state, gongan, clerk, reviewer):
     if state == "supplement_requested":
         workflow.request_supplement(application, by=clerk, note="请写明年份", on=D(2026, 9, 30))
     elif state == "third_party":
-        workflow.consult_third_party(application, by=clerk, sent_on=D(2026, 10, 9), note="征求某公司意见")
+        workflow.consult_third_party(application, by=clerk, sent_on=D(2026, 10, 9), consultee="某公司", matter="该公司的经营数据", reasons="可能涉及商业秘密")
     elif state == "fee_notified":
         workflow.notify_fee(application, by=clerk, method="by_quantity", pages=31, on=D(2026, 10, 9))
     elif state in ("reply_drafted", "reply_approved", "replied", "archived"):
@@ -82,7 +82,7 @@ def test_one_extension_and_one_supplement_notice_then_the_buttons_go(application
     workflow.extend(application, by=gongan_reviewer)
     application.refresh_from_db()
     assert permissions.available_steps(gongan_clerk, application) == [
-        "consult_third_party", "draft_reply", "notify_fee", "request_reasons", "withdraw",
+        "consult_third_party", "consult_agency", "draft_reply", "notify_fee", "request_reasons", "withdraw",
     ]
     assert permissions.available_steps(gongan_reviewer, application) == []
 

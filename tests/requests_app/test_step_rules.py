@@ -29,7 +29,7 @@ def to_supplement_requested(application, clerk, reviewer):
 
 
 def to_third_party(application, clerk, reviewer):
-    workflow.consult_third_party(application, by=clerk, sent_on=D(2026, 10, 9), note="征求某公司意见")
+    workflow.consult_third_party(application, by=clerk, sent_on=D(2026, 10, 9), consultee="某公司", matter="该公司的经营数据", reasons="可能涉及商业秘密")
 
 
 def to_reply_approved(application, clerk, reviewer):
@@ -44,8 +44,8 @@ def as_is(application, clerk, reviewer):
 STEP_DATES = {
     "request_supplement": (as_is, "on", {"note": "请写明年份"}),
     "record_supplement": (to_supplement_requested, "received_on", {}),
-    "consult_third_party": (as_is, "sent_on", {"note": "征求某公司意见"}),
-    "record_third_party_answer": (to_third_party, "answered_on", {}),
+    "consult_third_party": (as_is, "sent_on", {"consultee": "某公司", "matter": "该公司的经营数据", "reasons": "可能涉及商业秘密"}),
+    "record_third_party_answer": (to_third_party, "answered_on", {"outcome": "consented"}),
     "send_reply": (to_reply_approved, "sent_on", {}),
 }
 
@@ -79,10 +79,10 @@ def test_dates_of_the_step_before_bound_the_next_on_2026_10_12(application, gong
         workflow.record_supplement(application, by=gongan_clerk, received_on=D(2026, 10, 2))
     workflow.record_supplement(application, by=gongan_clerk, received_on=D(2026, 10, 9))
     with pytest.raises(WorkflowError, match="征求意见发出日期不能早于计时起算日（2026-10-09）"):
-        workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 8), note="征求意见")
-    workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 9), note="征求意见")
+        workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 8), consultee="某公司", matter="该公司的经营数据", reasons="可能涉及商业秘密")
+    workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 9), consultee="某公司", matter="该公司的经营数据", reasons="可能涉及商业秘密")
     with pytest.raises(WorkflowError, match="第三方答复日期不能早于征求意见发出日期（2026-10-09）"):
-        workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 8))
+        workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 8), outcome="consented")
 
 
 @time_machine.travel(OCT_12)
@@ -110,7 +110,7 @@ def test_a_third_party_consultation_stored_with_year_0226_no_longer_blocks_the_a
     Application.objects.filter(pk=application.pk).update(third_party_sent_on=D(226, 10, 9))
     client.force_login(gongan_clerk)
     assert client.get(f"/admin/requests_app/application/{application.pk}/change/").status_code == 200
-    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 12))
+    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 12), outcome="consented")
     # counted from the clock's start (2026-09-28), at most 15 working days
     assert application.state == "registered" and application.third_party_paused_days == 6
 

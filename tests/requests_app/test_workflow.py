@@ -71,10 +71,10 @@ def test_supplement_notice_after_7_working_days_is_refused(application, gongan_c
 
 
 def test_third_party_time_is_not_counted(application, gongan_clerk):
-    application = workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 12), note="征求某公司意见")
+    application = workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 12), consultee="某公司", matter="该公司的经营数据", reasons="可能涉及商业秘密")
     # While waiting, the due date assumes the full 15 working days.
     assert application.due_date == D(2026, 11, 20)
-    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 16))
+    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 10, 16), outcome="consented")
     # The 4 working days 13th–16th are not counted (the day it was sent is): 2026-10-30 + 4 working days.
     assert application.third_party_paused_days == 4
     assert application.due_date == D(2026, 11, 5)
@@ -82,8 +82,8 @@ def test_third_party_time_is_not_counted(application, gongan_clerk):
 
 @time_machine.travel(datetime.datetime(2027, 1, 4, 9, 0, tzinfo=TZ))
 def test_third_party_pause_is_at_most_15_working_days_answered_2026_12_31(application, gongan_clerk):
-    workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 12), note="征求意见")
-    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 12, 31))
+    workflow.consult_third_party(application, by=gongan_clerk, sent_on=D(2026, 10, 12), consultee="某公司", matter="该公司的经营数据", reasons="可能涉及商业秘密")
+    application = workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 12, 31), outcome="consented")
     assert application.third_party_paused_days == 15
 
 
@@ -199,7 +199,7 @@ def test_reply_types_ask_for_what_the_law_requires(application, gongan_clerk):
     [
         ("register", {}),  # already registered
         ("record_supplement", {"received_on": D(2026, 10, 1)}),
-        ("record_third_party_answer", {"answered_on": D(2026, 10, 1)}),
+        ("record_third_party_answer", {"answered_on": D(2026, 10, 1), "outcome": "consented"}),
         ("approve_reply", {}),
         ("send_reply", {}),
         ("archive", {}),
