@@ -223,7 +223,7 @@ def test_the_answer_step_must_match_the_open_consultation(application, gongan_cl
     with pytest.raises(WorkflowError, match="该申请未在征求第三方意见"):
         workflow.record_third_party_answer(application, by=gongan_clerk, answered_on=D(2026, 11, 10), outcome=O.CONSENTED)
     application.refresh_from_db()
-    assert permissions.available_steps(gongan_clerk, application) == ["record_agency_answer", "withdraw"]
+    assert permissions.available_steps(gongan_clerk, application) == ["record_agency_answer", "propose_extension", "withdraw"]
 
 
 # ---------------------------------------------------------------- disclosing over an objection
