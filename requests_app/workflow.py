@@ -201,7 +201,7 @@ def _register(application, *, by, note):
 
 
 def _sent(letter):
-    return f"{letter.get_kind_display()}{letter.number}"
+    return f"{letter.get_kind_display()}（{letter.number}）"
 
 
 @transaction.atomic
@@ -645,7 +645,7 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
     check_date(on, "on", "答复拟定日期", not_before=application.receipt_date, previous="收到申请之日")
     letter = letters.draft_reply_letter(application, by=by, dated=on)
     return _move(application, State.REPLY_DRAFTED, Action.REPLY_DRAFTED, by=by,
-                 note=f"{ReplyType(reply_type).label}；{letter.get_kind_display()}{letter.number}（待审批）")
+                 note=f"{ReplyType(reply_type).label}；{letter.get_kind_display()}（{letter.number}，待审批）")
 
 
 @transaction.atomic
