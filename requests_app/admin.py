@@ -232,8 +232,8 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
                 "legal_representative", "phone", "email", "address", "postcode")}),
             *self._information_fieldsets(obj),
             ("期限", {"fields": ("clock_start", "third_party_paused_days", "extension_days", "due_date", "due_date_is_provisional")}),
-            ("信息处理费", {"fields": (
-                "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due", "fee_paid_on", "fee_paused_days")}),
+            *([] if obj.is_correction else [("信息处理费", {"fields": (
+                "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due", "fee_paid_on", "fee_paused_days")})]),
             self._reply_fieldset(obj),
         ]
 

@@ -343,6 +343,7 @@ def test_queue_and_application_page_show_the_kind(client, correction, applicatio
     assert correction.tracking_number in only and application.tracking_number not in only
     page = client.get(f"/admin/requests_app/application/{correction.pk}/change/").content.decode()
     assert f"{correction.tracking_number}（政府信息更正申请）" in page and "出生日期应为1980年5月11日" in page
+    assert "要求更正的信息（条例第四十一条）" in page and "信息处理费计收方式" not in page
 
 
 @time_machine.travel(OCT_12)
