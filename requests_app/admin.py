@@ -118,6 +118,9 @@ class PaperApplicationForm(django_forms.ModelForm):
     def clean_kind(self):
         return forms.kind_or_default(self)
 
+    def clean_supporting_file(self):
+        return forms.accepted_supporting_file(self.cleaned_data.get("supporting_file"))
+
     def clean_arrived_on(self):
         arrived_on = self.cleaned_data["arrived_on"]
         try:

@@ -105,13 +105,7 @@ class ApplicationForm(forms.ModelForm):
         return kind_or_default(self)
 
     def clean_supporting_file(self):
-        upload = self.cleaned_data.get("supporting_file")
-        if not upload:
-            return upload
-        try:
-            return accept_upload(upload, max_bytes=MAX_SUPPORTING_FILE).content
-        except AttachmentRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
+        return accepted_supporting_file(self.cleaned_data.get("supporting_file"))
 
     def clean(self):
         cleaned = super().clean()
@@ -125,6 +119,17 @@ class ApplicationForm(forms.ModelForm):
         if cleaned.get("answer") is not None and cleaned["answer"] != numbers["a"] + numbers["b"]:
             self.add_error("answer", "验证问题回答错误，请重新计算")
         return cleaned
+
+
+def accepted_supporting_file(upload):
+    """The applicant's file checked and cleaned as attachments are, on the public and the paper form:
+    a correction request's evidence is such a file."""
+    if not upload or not hasattr(upload, "content_type"):
+        return upload
+    try:
+        return accept_upload(upload, max_bytes=MAX_SUPPORTING_FILE).content
+    except AttachmentRefused as exc:
+        raise forms.ValidationError(str(exc)) from None
 
 
 def use_kind_field(form):

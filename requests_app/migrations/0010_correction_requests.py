@@ -3,6 +3,9 @@
 import portal.text
 from django.db import migrations, models
 
+# Correction requests (条例第四十一条) as an application kind of their own. Every application made before
+# is a 政府信息公开申请: the kind's default fills the existing rows.
+
 
 class Migration(migrations.Migration):
 

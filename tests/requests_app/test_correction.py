@@ -157,7 +157,7 @@ def test_clerk_enters_a_paper_correction_request_and_its_receipt_says_so(client,
 
 
 @time_machine.travel(MONDAY)
-def test_paper_correction_request_without_evidence_is_refused(client, gongan, gongan_clerk):
+def test_paper_correction_request_without_evidence_or_with_a_fake_file_is_refused(client, gongan, gongan_clerk):
     client.force_login(gongan_clerk)
     response = client.post("/admin/requests_app/application/add/", {
         **CORRECTION_FIELDS, "organisation": gongan.pk, "channel": "in_person", "arrived_on": "2026-09-28",
@@ -166,6 +166,14 @@ def test_paper_correction_request_without_evidence_is_refused(client, gongan, go
     })
     assert response.status_code == 400 and "申请更正须有证据证明" in response.content.decode()
     assert not Application.objects.exists()
+
+    fake = SimpleUploadedFile("证明.pdf", b"not a pdf at all", content_type="application/pdf")
+    response = client.post("/admin/requests_app/application/add/", {
+        **CORRECTION_FIELDS, "organisation": gongan.pk, "channel": "in_person", "arrived_on": "2026-09-28",
+        "applicant_kind": "person", "applicant_name": "赵六", "id_type": "resident_id", "id_number": "11010519491231002X",
+        "phone": "0539-7912345", "address": "柳河镇前营村", "delivery": "pick_up", "supporting_file": fake,
+    })
+    assert response.status_code == 400 and not Application.objects.exists()
 
 
 # ---------------------------------------------------------------- outcomes
