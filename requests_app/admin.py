@@ -119,15 +119,25 @@ class PaperApplicationForm(django_forms.ModelForm):
     class Meta:
         model = Application
         fields = (
-            "organisation", "channel", "arrived_on", "applicant_kind", "organisation_category", "applicant_name",
+            "kind", "organisation", "channel", "arrived_on", "applicant_kind", "organisation_category", "applicant_name",
             "id_type", "id_number", "credit_code", "legal_representative", "phone", "email", "address", "postcode",
-            "description", "document_number_sought", "form_wanted", "delivery", "supporting_file",
+            "description", "document_number_sought", "provided_in", "inaccuracy", "correct_record",
+            "form_wanted", "delivery", "supporting_file",
         )
+        widgets = {"kind": django_forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            forms.use_kind_field(self)
         if "channel" in self.fields:
             self.fields["channel"].choices = [c for c in Application.Channel.choices if c[0] != Application.Channel.ONLINE]
+
+    def clean_kind(self):
+        return forms.kind_or_default(self)
+
+    def clean_supporting_file(self):
+        return forms.accepted_supporting_file(self.cleaned_data.get("supporting_file"))
 
     def clean_arrived_on(self):
         arrived_on = self.cleaned_data["arrived_on"]
@@ -183,6 +193,9 @@ STEPS = {
     "open_proactive_draft": (
         forms.ProactiveDraftForm, workflow.open_proactive_draft, "已建主动公开草稿，请在“政府信息”中完善后提交审核",
     ),
+    "draft_correction_reply": (
+        forms.CorrectionReplyForm, workflow.draft_correction_reply, "更正申请答复已拟定，答复书已生成，待审核员审批",
+    ),
 }
 
 
@@ -214,10 +227,10 @@ class QueueChangeList(ChangeList):
 @admin.register(Application)
 class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     list_display = (
-        "tracking_number", "organisation", "applicant", "phone_masked", "channel", "receipt_date", "state",
+        "tracking_number", "kind", "organisation", "applicant", "phone_masked", "channel", "receipt_date", "state",
         "due", "days_left", "reply_type", "frequent",
     )
-    list_filter = (QueueFilter, "state", "channel", "reply_type", "applicant_kind")
+    list_filter = (QueueFilter, "kind", "state", "channel", "reply_type", "correction_outcome", "applicant_kind")
     list_select_related = ("organisation",)
     search_fields = ("tracking_number",)
     date_hierarchy = "receipt_date"
@@ -228,7 +241,7 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
         "extension_proposed_days", "extension_reason",
         "due_date", "due_date_is_provisional", "reply_type", "reply_text", "where_public", "responsible_body",
         "replied_on", "files", "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due",
-        "fee_paid_on", "fee_paused_days",
+        "fee_paid_on", "fee_paused_days", "correction_outcome", "competent_body",
     )
 
     def get_queryset(self, request):
@@ -246,18 +259,31 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": PaperApplicationForm.Meta.fields})]
         return [
-            ("申请", {"fields": ("tracking_number", "organisation", "channel", "arrived_on", "receipt_date", "state")}),
+            ("申请", {"fields": ("tracking_number", "kind", "organisation", "channel", "arrived_on", "receipt_date", "state")}),
             ("申请人（个人信息，仅本机关经办人员和县政府办公室可见）", {"fields": (
                 "applicant_kind", "organisation_category", "applicant_name", "id_type", "id_number", "credit_code",
                 "legal_representative", "phone", "email", "address", "postcode")}),
-            ("所需信息", {"fields": ("description", "document_number_sought", "form_wanted", "delivery")}),
+            *self._information_fieldsets(obj),
             ("期限", {"fields": (
                 "clock_start", "third_party_paused_days", "extension_days", "extension_proposed_days", "extension_reason",
                 "due_date", "due_date_is_provisional")}),
-            ("信息处理费", {"fields": (
-                "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due", "fee_paid_on", "fee_paused_days")}),
-            ("答复", {"fields": ("reply_type", "reply_text", "where_public", "responsible_body", "replied_on", "files")}),
+            *([] if obj.is_correction else [("信息处理费", {"fields": (
+                "fee_method", "fee_amount", "fee_computation", "fee_notified_on", "fee_due", "fee_paid_on", "fee_paused_days")})]),
+            self._reply_fieldset(obj),
         ]
+
+    @staticmethod
+    def _information_fieldsets(application):
+        if application.is_correction:
+            return [("要求更正的信息（条例第四十一条）", {"fields": (
+                "description", "document_number_sought", "provided_in", "inaccuracy", "correct_record", "delivery")})]
+        return [("所需信息", {"fields": ("description", "document_number_sought", "form_wanted", "delivery")})]
+
+    @staticmethod
+    def _reply_fieldset(application):
+        if application.is_correction:
+            return ("答复", {"fields": ("correction_outcome", "reply_text", "competent_body", "replied_on", "files")})
+        return ("答复", {"fields": ("reply_type", "reply_text", "where_public", "responsible_body", "replied_on", "files")})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":

@@ -249,4 +249,32 @@ def load_demo():
         _new(rng, organisation, _staff(organisation, "clerk", admin), today - datetime.timedelta(days=20), online=False,
              description="青禾县2025年户籍人口统计数据（分乡镇）")
         made += 1
+    made += _corrections(Organisation.objects.get(name="青禾县公安局"), admin, today)
     return f"新增申请 {made} 件（各种状态、各种答复类型）"
+
+
+# 条例第四十一条: correction requests, each with its evidence; one corrected and sent, one waiting.
+CORRECTIONS = [
+    ("李秀兰", "本人户籍登记信息", "出生日期记载为1980年5月1日", "出生日期应为1980年5月11日", True),
+    ("周涛", "本人无犯罪记录证明", "证明中的身份证号码第15位有误", "身份证号码应为379901198803150036", False),
+]
+
+
+def _corrections(organisation, admin, today):
+    clerk = _staff(organisation, "clerk", admin)
+    for n, (name, description, inaccuracy, correct_record, answered) in enumerate(CORRECTIONS):
+        rng = random.Random(41 + n)
+        application = workflow.receive(Application(
+            kind=Application.Kind.CORRECTION, organisation=organisation, applicant_kind="person", applicant_name=name,
+            id_type="resident_id", id_number=_resident_id(rng), phone=f"13{rng.randint(100000000, 999999999)}",
+            address="青禾县人民路88号", postcode="379900", description=description, provided_in="县公安局出具的证明材料",
+            inaccuracy=inaccuracy, correct_record=correct_record, delivery=Application.Delivery.PICK_UP,
+            channel=Application.Channel.IN_PERSON, arrived_on=today - datetime.timedelta(days=20 - 10 * n),
+            supporting_file=ContentFile(_pdf(f"{name}的证明材料"), name="evidence.pdf"),
+        ), by=clerk)
+        if answered:
+            workflow.draft_correction_reply(application, by=clerk, outcome="corrected",
+                                            reply_text=f"已将该记录更正为：{correct_record.removeprefix('出生日期应为')}")
+            workflow.approve_reply(application, by=_approver(organisation, clerk, admin))
+            workflow.send_reply(application, by=clerk)
+    return len(CORRECTIONS)

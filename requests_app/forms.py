@@ -12,7 +12,7 @@ from disclosure.files import AttachmentRefused, accept_upload
 from portal.selectors import disclosure_bodies
 from portal.text import CleanFormField
 
-from .models import Application, Consultation, ReplyType
+from .models import Application, Consultation, CorrectionOutcome, ReplyType
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MAX_SUPPORTING_FILE = 10 * 1024 * 1024
@@ -34,11 +34,15 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = (
-            "organisation", "applicant_kind", "organisation_category", "applicant_name", "id_type", "id_number",
+            "kind", "organisation", "applicant_kind", "organisation_category", "applicant_name", "id_type", "id_number",
             "credit_code", "legal_representative", "phone", "email", "address", "postcode",
-            "description", "document_number_sought", "form_wanted", "delivery", "supporting_file",
+            "description", "document_number_sought", "provided_in", "inaccuracy", "correct_record",
+            "form_wanted", "delivery", "supporting_file",
         )
         widgets = {
+            "kind": forms.RadioSelect,
+            "inaccuracy": forms.Textarea(attrs={"rows": 3}),
+            "correct_record": forms.Textarea(attrs={"rows": 3}),
             "applicant_kind": forms.RadioSelect,
             "form_wanted": forms.RadioSelect,
             "delivery": forms.RadioSelect,
@@ -60,6 +64,7 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = disclosure_bodies().order_by("tree_id", "lft")
         self.fields["organisation"].empty_label = "请选择受理机关"
+        use_kind_field(self)
         self.fields["applicant_kind"].choices = Application.ApplicantKind.choices
         self.fields["form_wanted"].choices = Application.Form.choices
         self.fields["delivery"].choices = Application.Delivery.choices
@@ -96,14 +101,11 @@ class ApplicationForm(forms.ModelForm):
             raise forms.ValidationError("请具体描述所需政府信息（名称、文号或其他特征性描述）")
         return description
 
+    def clean_kind(self):
+        return kind_or_default(self)
+
     def clean_supporting_file(self):
-        upload = self.cleaned_data.get("supporting_file")
-        if not upload:
-            return upload
-        try:
-            return accept_upload(upload, max_bytes=MAX_SUPPORTING_FILE).content
-        except AttachmentRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
+        return accepted_supporting_file(self.cleaned_data.get("supporting_file"))
 
     def clean(self):
         cleaned = super().clean()
@@ -117,6 +119,28 @@ class ApplicationForm(forms.ModelForm):
         if cleaned.get("answer") is not None and cleaned["answer"] != numbers["a"] + numbers["b"]:
             self.add_error("answer", "验证问题回答错误，请重新计算")
         return cleaned
+
+
+def accepted_supporting_file(upload):
+    """The applicant's file checked and cleaned as attachments are, on the public and the paper form:
+    a correction request's evidence is such a file."""
+    if not upload or not hasattr(upload, "content_type"):
+        return upload
+    try:
+        return accept_upload(upload, max_bytes=MAX_SUPPORTING_FILE).content
+    except AttachmentRefused as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+def use_kind_field(form):
+    """The 申请类型 radio of the public and the paper form. A form sent without it (an old page, a
+    script) is a disclosure application, the kind the portal always took."""
+    form.fields["kind"].choices = Application.Kind.choices
+    form.fields["kind"].required = False
+
+
+def kind_or_default(form):
+    return form.cleaned_data.get("kind") or Application.Kind.DISCLOSURE
 
 
 class StatusForm(forms.Form):
@@ -379,3 +403,15 @@ class ArchiveForm(StepForm):
 class WithdrawForm(StepForm):
     title, button = "申请人撤回", "登记撤回"
     note = StepText("撤回方式和时间", required=True, required_message="请写明撤回的方式和时间（如申请人书面撤回）")
+
+
+class CorrectionReplyForm(StepForm):
+    title, hint, button = "拟定更正申请答复", "条例第四十一条：审核属实的予以更正；不属于本机关职能的，转送或告知有权更正的机关", "生成更正申请答复书"
+    outcome = forms.ChoiceField(
+        label="处理结果", choices=[("", "请选择")] + CorrectionOutcome.choices, error_messages={
+            "required": "请选择处理结果", "invalid_choice": "请选择处理结果"},
+    )
+    reply_text = StepText("更正的内容（予以更正）或不予更正的理由", rows=5)
+    competent_body = StepText(
+        "有权更正的行政机关（不属于本机关职能时填写）", max_length=100, widget=forms.TextInput(attrs={"size": 40}),
+    )

@@ -25,7 +25,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 from portal.text import clean_text
 
 from .models import Application, Letter, LetterKind, LetterSeries, LetterTemplate, ReplyType
-from .remedies import remedy_paragraph
+from .remedies import correction_remedy_paragraph, remedy_paragraph
 
 TEMPLATE_DIR = Path(__file__).parent / "letter_templates"
 
@@ -50,6 +50,7 @@ KIND_VARIABLES = {
         "query_code": ("查询码", "7KQ2M9PX"),
         "status_url": ("办理进度查询网址", "http://www.qinghe.gov.cn/yisqing/chaxun/"),
         "due_date": ("答复期限", "2026年3月30日"),
+        "application_kind": ("申请类型的代码：disclosure（政府信息公开申请）或 correction（政府信息更正申请）", "disclosure"),
     },
     LetterKind.SUPPLEMENT: {
         "matters": ("需要补正的事项", "请写明所需信息的名称、文号或者其他特征性描述"),
@@ -103,6 +104,15 @@ KIND_VARIABLES = {
         "extra_text": ("答复类型的正文中没有位置时，经办人另写的说明（可能为空）", ""),
         "attachment": ("附件名称（可能为空）", "所申请公开的政府信息"),
         "remedy": ("救济途径段落（可能为空）", "如对本答复不服，可以自收到本告知书之日起六十日内向青禾县人民政府申请行政复议，或者在六个月内向青禾县人民法院提起行政诉讼。"),
+    },
+    LetterKind.CORRECTION_REPLY: {
+        "outcome": ("处理结果的代码：corrected（予以更正）、not_corrected（不予更正）、transferred（转送）、told_to_apply（告知向有权机关提出）", "corrected"),
+        "provided_in": ("申请人写明的该信息的提供途径（可能为空）", "青公依复〔2026〕3号答复告知书"),
+        "inaccuracy": ("申请人所写的记录不准确之处", "出生日期记载为1980年5月1日"),
+        "correct_record": ("申请人所写的正确记录", "出生日期应为1980年5月11日"),
+        "reply_text": ("经办人写的更正内容或理由（转送、告知时可能为空）", "已将出生日期更正为1980年5月11日"),
+        "competent_body": ("有权更正的行政机关（转送、告知时填写）", "青禾县民政局"),
+        "remedy": ("救济途径段落", "如对本答复不服，可以自收到本答复书之日起六十日内向青禾县人民政府申请行政复议，或者在六个月内向青禾县人民法院提起行政诉讼。"),
     },
 }
 
@@ -427,6 +437,7 @@ def acknowledgement(application, *, by):
         "query_code": application.query_code,
         "status_url": status_url,
         "due_date": chinese_date(application.due_date) if application.due_date else "法定期限内",
+        "application_kind": application.kind,
     })
 
 
@@ -475,3 +486,32 @@ def disclosure_decision_letter(consultation, *, by, dated, content, reasons):
         "content": _clause(content),
         "reasons": _clause(reasons),
     }, recipient=consultation.consultee)
+
+
+# --- correction requests (条例第四十一条) ----------------------------------------------------------
+
+def _applicant_words(value):
+    # The applicant's words quoted inside a sentence: one line, without the closing full stop.
+    return " ".join(clean_text(value or "").split()).rstrip(TRAILING_STOPS)
+
+
+def correction_reply_variables(application):
+    # Staff often open with 经审核 too; the template says it once.
+    reply_text = re.sub(r"^经审核[，,：:]?", "", _clause(application.reply_text)).strip()
+    return {
+        "outcome": application.correction_outcome,
+        "provided_in": _applicant_words(application.provided_in),
+        "inaccuracy": _applicant_words(application.inaccuracy),
+        "correct_record": _applicant_words(application.correct_record),
+        "reply_text": reply_text,
+        "competent_body": _clause(application.competent_body),
+        "remedy": correction_remedy_paragraph(application.organisation),
+    }
+
+
+def draft_correction_reply_letter(application, *, by):
+    """The 政府信息更正申请答复书, a draft until a second person approves it (as the reply is)."""
+    return make_letter(
+        application, LetterKind.CORRECTION_REPLY, by=by, dated=timezone.localdate(),
+        context=correction_reply_variables(application), issue=False,
+    )

@@ -84,6 +84,8 @@ class ReplyType(models.TextChoices):
 
 
 # The row of table 三 (国办公开办函〔2021〕30号) each reply type is counted in, as the table prints it.
+# Correction requests (Application.Kind.CORRECTION, 条例第四十一条) have no reply type (a constraint keeps
+# it so) and are not 政府信息公开申请: the report counts selectors.disclosure_applications() only.
 # Two reply types share a row twice:
 # - 已主动公开 is counted as 予以公开: the applicant is given the information, by telling where it is.
 # - 不属于本机关负责公开 (第三十六条第（五）项) has no row of its own. It is counted as 本机关不掌握相关政府信息,
@@ -141,6 +143,27 @@ for _type in ReplyType:
         REPLY_REQUIREMENTS.setdefault(_type, {"reply_text": "请写明理由及法律依据"})
 
 
+class CorrectionOutcome(models.TextChoices):
+    """条例第四十一条: how a correction request (政府信息更正申请) is answered. Not a ReplyType: a correction
+    request is not a 政府信息公开申请, and the annual report's table 三 has no row for it."""
+
+    CORRECTED = "corrected", "予以更正（已更正并告知）"
+    NOT_CORRECTED = "not_corrected", "不予更正（审核不属实，说明理由）"
+    TRANSFERRED = "transferred", "不属于本机关职能（转送有权更正的机关）"
+    TOLD_TO_APPLY = "told_to_apply", "不属于本机关职能（告知向有权更正的机关提出）"
+
+
+# What each outcome must carry (field → what to ask for): 第四十一条 says 予以更正并告知 (what was
+# corrected), a refusal is reasoned, and both cases outside this body's functions name the body with
+# the power to correct.
+CORRECTION_REQUIREMENTS = {
+    CorrectionOutcome.CORRECTED: {"reply_text": "请写明已更正的内容（更正后的记录及更正方式）"},
+    CorrectionOutcome.NOT_CORRECTED: {"reply_text": "请写明审核不属实、不予更正的理由"},
+    CorrectionOutcome.TRANSFERRED: {"competent_body": "请写明已转送的有权更正的行政机关名称"},
+    CorrectionOutcome.TOLD_TO_APPLY: {"competent_body": "请写明有权更正的行政机关名称"},
+}
+
+
 def new_query_code():
     # No 0/O or 1/I/L: the code is read off paper and typed by hand.
     return "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(8))
@@ -154,6 +177,11 @@ reply_file_path = supporting_file_path
 
 
 class Application(models.Model):
+    class Kind(models.TextChoices):
+        DISCLOSURE = "disclosure", "政府信息公开申请"
+        # 条例第四十一条: 有证据证明行政机关提供的与其自身相关的政府信息记录不准确的，可以要求行政机关更正.
+        CORRECTION = "correction", "政府信息更正申请"
+
     class ApplicantKind(models.TextChoices):
         PERSON = "person", "自然人"
         ORGANISATION = "organisation", "法人或其他组织"
@@ -221,6 +249,9 @@ class Application(models.Model):
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, verbose_name="受理机关", on_delete=models.PROTECT, related_name="applications")
 
+    # The 条例 sets no answer period for 第四十一条; a correction request is answered in the period of
+    # 第三十三条 like a disclosure application (compute_due_date does not tell them apart).
+    kind = models.CharField("申请类型", max_length=20, choices=Kind.choices, default=Kind.DISCLOSURE)
     applicant_kind = models.CharField("申请人类型", max_length=20, choices=ApplicantKind.choices)
     organisation_category = models.CharField("组织类别", max_length=20, choices=OrganisationCategory.choices, blank=True)
     applicant_name = CleanCharField("姓名或名称", max_length=100)
@@ -235,9 +266,18 @@ class Application(models.Model):
 
     description = CleanTextField("所需信息的名称或内容描述")
     document_number_sought = CleanCharField("文号（如已知）", max_length=60, blank=True)
-    form_wanted = models.CharField("信息的载体形式", max_length=20, choices=Form.choices)
+    # Required of disclosure applications (clean); a correction request asks for no information.
+    form_wanted = models.CharField("信息的载体形式", max_length=20, choices=Form.choices, blank=True)
     delivery = models.CharField("获取方式", max_length=20, choices=Delivery.choices)
     supporting_file = models.FileField("补充材料", upload_to=supporting_file_path, blank=True, max_length=200)
+
+    # 条例第四十一条: what a correction request says is wrong (description names the information).
+    provided_in = CleanCharField(
+        "该信息的提供途径", max_length=200, blank=True,
+        help_text="更正申请：行政机关在何处提供了该信息，例如答复书文号、证照或文件名称",
+    )
+    inaccuracy = CleanTextField("记录不准确之处", blank=True)
+    correct_record = CleanTextField("正确的记录", blank=True)
 
     channel = models.CharField("申请渠道", max_length=20, choices=Channel.choices)
     arrived_on = models.DateField("送达/签收/确认日期", help_text="当面：提交日；邮寄需签收：签收日；平常信函：收到日；在线、传真、电子邮件：双方确认日")
@@ -277,6 +317,10 @@ class Application(models.Model):
     reply_text = CleanTextField("答复内容", blank=True, editable=False)
     where_public = CleanCharField("已公开信息的获取途径", max_length=300, blank=True, editable=False)
     responsible_body = CleanCharField("负责公开该信息的机关", max_length=100, blank=True, editable=False)
+    correction_outcome = models.CharField(
+        "更正申请处理结果", max_length=20, choices=CorrectionOutcome.choices, blank=True, editable=False,
+    )
+    competent_body = CleanCharField("有权更正的行政机关", max_length=100, blank=True, editable=False)
     information_file = models.FileField("信息原件（仅内部保存）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     redacted_file = models.FileField("提供的信息（区分处理后）", upload_to=reply_file_path, blank=True, max_length=200, editable=False)
     replied_on = models.DateField("答复日期", null=True, blank=True, editable=False)
@@ -297,6 +341,15 @@ class Application(models.Model):
                 name="organisation_applicant_has_category",
             ),
             models.CheckConstraint(condition=Q(extension_days__lte=20), name="extension_at_most_20_days"),
+            # A disclosure application gets a reply type, a correction request an outcome, never the other's.
+            models.CheckConstraint(
+                condition=Q(kind="disclosure", correction_outcome="") | Q(kind="correction", reply_type=""),
+                name="answer_of_its_own_kind",
+            ),
+            # 条例第四十一条: 有证据证明. A correction request comes with its evidence.
+            models.CheckConstraint(
+                condition=Q(kind="disclosure") | ~Q(supporting_file=""), name="correction_request_has_evidence",
+            ),
         ]
 
     def __str__(self):
@@ -343,12 +396,39 @@ class Application(models.Model):
                     validate_resident_id(self.id_number)
                 except ValidationError as exc:
                     errors["id_number"] = exc.messages[0]
+        errors.update(self.kind_errors())
         if self.delivery == self.Delivery.EMAIL and not self.email:
             errors["email"] = "选择电子邮件获取时请填写电子邮箱"
         if self.delivery == self.Delivery.POST and not self.postcode:
             errors["postcode"] = "选择邮寄时请填写邮政编码"
         if errors:
             raise ValidationError(errors)
+
+
+    @property
+    def is_correction(self):
+        return self.kind == self.Kind.CORRECTION
+
+    def kind_errors(self):
+        """What the application's kind asks of it, as field → message: the carrier form for a disclosure
+        application; for a correction request what is wrong, the correct record and the evidence."""
+        if not self.is_correction:
+            return {} if self.form_wanted else {"form_wanted": "请选择信息的载体形式"}
+        errors = {}
+        if not (self.inaccuracy or "").strip():
+            errors["inaccuracy"] = "请写明该信息记录不准确之处"
+        if not (self.correct_record or "").strip():
+            errors["correct_record"] = "请写明正确的记录"
+        if not self.supporting_file:
+            errors["supporting_file"] = "申请更正须有证据证明（条例第四十一条），请上传证明该信息记录不准确的材料"
+        return errors
+
+    def drop_fields_of_other_kind(self):
+        """A form filled in without JavaScript sends every field: keep only those of the chosen kind."""
+        if self.is_correction:
+            self.form_wanted = ""
+        else:
+            self.provided_in = self.inaccuracy = self.correct_record = ""
 
 
 class ApplicationEvent(models.Model):
@@ -616,6 +696,7 @@ class LetterKind(models.TextChoices):
     AGENCY_CONSULTATION = "agency_consultation", "政府信息公开征求意见书"
     DISCLOSURE_DECISION = "disclosure_decision", "政府信息决定公开告知书"
     REPLY = "reply", "政府信息公开申请答复告知书"
+    CORRECTION_REPLY = "correction_reply", "政府信息更正申请答复书"
 
     @property
     def series(self):
@@ -635,6 +716,13 @@ LETTER_SERIES = {
     LetterKind.AGENCY_CONSULTATION: "征",
     LetterKind.DISCLOSURE_DECISION: "告",
     LetterKind.REPLY: "复",
+    LetterKind.CORRECTION_REPLY: "更",
+}
+
+# The letter that answers an application of each kind: a draft until approved (four eyes), sent last.
+REPLY_LETTER_KINDS = {
+    Application.Kind.DISCLOSURE: LetterKind.REPLY,
+    Application.Kind.CORRECTION: LetterKind.CORRECTION_REPLY,
 }
 
 

@@ -109,7 +109,17 @@ STEP_RULES = {
     "archive": ((State.REPLIED,), can_handle),
     "withdraw": (Application.OPEN_STATES, can_handle),
     "open_proactive_draft": (tuple(Application.State.values), can_handle),
+    "draft_correction_reply": ((State.REGISTERED,), can_handle),
 }
+
+# Steps of one kind of application only: a correction request (条例第四十一条) is answered with a
+# CorrectionOutcome, and 补正 (第三十条), 第三十五条, fees (第四十二条) and 第四十四条 are the disclosure
+# application's.
+DISCLOSURE_ONLY_STEPS = (
+    "request_supplement", "record_supplement", "draft_no_supplement_reply", "draft_reply", "notify_fee",
+    "record_payment", "draft_fee_unpaid_reply", "request_reasons", "set_longer_period", "open_proactive_draft",
+)
+CORRECTION_ONLY_STEPS = ("draft_correction_reply",)
 
 
 def may_take(user, application, step):
@@ -166,7 +176,8 @@ def available_steps(user, application):
     if "draft_fee_unpaid_reply" in steps and not (application.fee_due and today > application.fee_due):
         steps.remove("draft_fee_unpaid_reply")  # 国办函〔2020〕109号第八条: only once the payment period has passed
     _consultation_steps(application, steps)
-    return steps
+    other_kind = DISCLOSURE_ONLY_STEPS if application.kind == Application.Kind.CORRECTION else CORRECTION_ONLY_STEPS
+    return [step for step in steps if step not in other_kind]
 
 
 def _consultation_steps(application, steps):

@@ -150,3 +150,14 @@ def remedy_paragraph(reply_type, organisation):
     return PARAGRAPHS[REMEDIES[ReplyType(reply_type)]].format(
         reconsideration_body=bodies.reconsideration_body, court=bodies.court
     )
+
+
+# 条例第四十一条: the answers to a correction request are not 不予公开. 《行政复议法》第二十三条第一款第（四）项 puts
+# only 申请政府信息公开，行政机关不予公开 before reconsideration, so every outcome, 不予更正 included, leaves the
+# applicant the choice, in the CHOICE paragraph's words; the letter is a 答复书, not a 告知书.
+def correction_remedy_paragraph(organisation):
+    """The remedy paragraph of a 政府信息更正申请答复书 from this organisation."""
+    bodies = remedy_bodies(organisation)
+    return PARAGRAPHS[Remedy.RECONSIDERATION_OR_LAWSUIT].replace("本告知书", "本答复书").format(
+        reconsideration_body=bodies.reconsideration_body, court=bodies.court
+    )

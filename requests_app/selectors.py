@@ -10,7 +10,7 @@ from disclosure.models import normalise_document_number
 
 from portal.workdays import calendar_overrides, working_days_between
 
-from .models import Application, Letter, LetterKind
+from .models import REPLY_LETTER_KINDS, Application, Letter, LetterKind
 
 FREQUENT_THRESHOLD = 3  # 依申请转主动: the same information asked for by 3+ applications in a year
 
@@ -27,7 +27,7 @@ def subject_key(document_number, description):
 def frequently_requested(applications, today=None):
     """Ids of the applications (of the last 365 days) whose subject 3 or more applications share."""
     today = today or timezone.localdate()
-    rows = applications.filter(receipt_date__gt=today - datetime.timedelta(days=365)).values_list(
+    rows = disclosure_applications(applications).filter(receipt_date__gt=today - datetime.timedelta(days=365)).values_list(
         "pk", "document_number_sought", "description"
     )
     groups = {}
@@ -42,7 +42,7 @@ def same_subject(application, today=None):
     otherwise none."""
     today = today or timezone.localdate()
     key = subject_key(application.document_number_sought, application.description)
-    rows = Application.objects.filter(
+    rows = disclosure_applications().filter(
         organisation_id=application.organisation_id, receipt_date__gt=today - datetime.timedelta(days=365),
     ).values_list("pk", "document_number_sought", "description")
     group = [pk for pk, number, description in rows if subject_key(number, description) == key]
@@ -86,5 +86,13 @@ def letters_for_applicant(application):
         application=application, issued_at__isnull=False, kind__in=APPLICANT_LETTERS,
     ).order_by("pk")
     if application.state not in (Application.State.REPLIED, Application.State.ARCHIVED):
-        letters = letters.exclude(kind=LetterKind.REPLY)
+        letters = letters.exclude(kind__in=REPLY_LETTER_KINDS.values())
     return letters
+
+
+def disclosure_applications(applications=None):
+    """政府信息公开申请 only. A correction request (条例第四十一条) is not one: it is neither asked for
+    proactively nor counted in the annual report's table 三 (本年新收、办理结果、结转), which must read
+    its applications through here."""
+    applications = Application.objects.all() if applications is None else applications
+    return applications.filter(kind=Application.Kind.DISCLOSURE)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from . import workflow
 from .forms import ApplicationForm, StatusForm
 from .letters import letter_filename
-from .models import Application, LetterKind
+from .models import REPLY_LETTER_KINDS, Application
 from .selectors import letters_for_applicant
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def apply(request):
         form.refresh_challenge()
         return render(request, "requests_app/apply.html", {"form": form}, status=400)
     form = ApplicationForm(initial={
+        "kind": request.GET.get("kind") if request.GET.get("kind") in Application.Kind.values else Application.Kind.DISCLOSURE,
         "submission_key": uuid.uuid4(), "organisation": request.GET.get("organisation"),
         "applicant_kind": Application.ApplicantKind.PERSON, "id_type": Application.IdType.RESIDENT_ID,
     })
@@ -90,8 +91,8 @@ def _send_receipt(application):
 
 def _mail_receipt(application):
     send_mail(
-        f"政府信息公开申请已收到（{application.tracking_number}）",
-        f"{application.applicant_name}：\n\n您向{application.organisation.name}提出的政府信息公开申请已收到。\n"
+        f"{application.get_kind_display()}已收到（{application.tracking_number}）",
+        f"{application.applicant_name}：\n\n您向{application.organisation.name}提出的{application.get_kind_display()}已收到。\n"
         f"申请编号：{application.tracking_number}\n查询码：{application.query_code}\n"
         f"收到申请之日：{application.receipt_date:%Y年%m月%d日}\n"
         f"请凭申请编号和查询码在{settings.SITE_NAME}网站“政府信息公开—依申请公开—办理进度查询”查看办理情况。\n",
@@ -138,7 +139,7 @@ def status(request):
         context["replied"] = application.state in (Application.State.REPLIED, Application.State.ARCHIVED)
         context["letters"] = list(letters_for_applicant(application))
         # The reply as it was approved and sent: the letter's own text, never rebuilt from today's data.
-        context["reply_letter"] = next((l for l in reversed(context["letters"]) if l.kind == LetterKind.REPLY), None)
+        context["reply_letter"] = next((l for l in reversed(context["letters"]) if l.kind == REPLY_LETTER_KINDS[application.kind]), None)
     return render(request, "requests_app/status.html", context, status=status_code)
 
 

@@ -21,11 +21,14 @@ from portal.workdays import (
 
 from . import letters, permissions
 from .models import (
+    CORRECTION_REQUIREMENTS,
+    REPLY_LETTER_KINDS,
     REPLY_REQUIREMENTS,
     Application,
     ApplicationCounter,
     ApplicationEvent,
     Consultation,
+    CorrectionOutcome,
     LetterKind,
     ReplyType,
 )
@@ -171,6 +174,10 @@ def receive(application, *, by=None, submission_key=None):
     if by is not None:
         _require(permissions.can_handle(by, application), "只能登记本单位收到的申请")
     check_date(application.arrived_on, "arrived_on", "送达日期")
+    application.drop_fields_of_other_kind()
+    # 条例第四十一条: 有证据证明 (the database holds it too; this says it to a person).
+    _require(not application.is_correction or application.supporting_file,
+             "申请更正须有证据证明（条例第四十一条），请上传证明该信息记录不准确的材料", "supporting_file")
     application.receipt_date = receipt_date_for(application.channel, application.arrived_on)
     application.clock_start = application.receipt_date
     application.tracking_number = _next_tracking_number(application.receipt_date.year)
@@ -221,6 +228,7 @@ def request_supplement(application, *, by, note, on=None):
     on = on or timezone.localdate()
     note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以告知补正")
+    _require_disclosure(application, "告知补正")
     _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能告知补正")
     _require(not application.events.filter(action=Action.SUPPLEMENT_REQUESTED).exists(), "补正只能告知一次")
     check_date(on, "on", "告知补正日期", not_before=application.receipt_date, previous="收到申请之日")
@@ -417,6 +425,7 @@ def request_reasons(application, *, by, on, note):
     application = _locked(application)
     note = _text(note, "note")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以要求申请人说明理由")
+    _require_disclosure(application, "要求说明理由")
     _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能要求说明理由")
     _require(not application.events.filter(action=Action.REASONS_REQUESTED).exists(), "已要求申请人说明理由，不能重复要求")
     check_date(on, "on", "要求说明理由日期", not_before=application.receipt_date, previous="收到申请之日")
@@ -470,6 +479,7 @@ def open_proactive_draft(application, *, by, document_title, topic):
     application = _locked(application)
     title = _text(document_title, "document_title")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以将申请的信息转为主动公开")
+    _require_disclosure(application, "转为主动公开")
     _require(application.proactive_document_id is None, "该申请的信息已转为主动公开，请在政府信息中继续办理")
     group = list(same_subject(application).select_for_update().order_by("pk"))
     _require(group, "申请同一信息的申请不足3件，不能按“多人申请”转为主动公开")
@@ -498,6 +508,7 @@ def notify_fee(application, *, by, method, pages=None, on, payment_instructions=
     application = _locked(application)
     payment_instructions = _text(payment_instructions, "payment_instructions")
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以发出收费通知")
+    _require_disclosure(application, "收取信息处理费")
     _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能发出收费通知")
     _require(not application.events.filter(action=Action.FEE_NOTIFIED).exists(), "收费通知已发出，同一申请只能收费一次")
     _require(method in Application.FeeMethod.values, "请选择计收方式（按件或按量）", "method")
@@ -615,6 +626,7 @@ def draft_reply(application, *, by, reply_type, reply_text="", where_public="", 
     day it is drafted (`on`, when a reply drafted on paper is recorded afterwards; default today)."""
     application = _locked(application)
     _require(permissions.can_handle(by, application), "只有受理机关的发布员可以拟定答复")
+    _require(not application.is_correction, CORRECTION_NOT_A_REPLY_TYPE, "reply_type")
     _require(reply_type in ReplyType.values, "请选择答复类型", "reply_type")
     allowed = application.state == State.REGISTERED or (
         application.state == State.SUPPLEMENT_REQUESTED and reply_type == ReplyType.OTHER_NO_SUPPLEMENT
@@ -662,7 +674,7 @@ def replace_letter(application, *, by, letter):
 
 
 def draft_letter(application):
-    return application.letters.get(kind=LetterKind.REPLY, issued_at__isnull=True)
+    return application.letters.get(kind=REPLY_LETTER_KINDS[application.kind], issued_at__isnull=True)
 
 
 def _require_second_pair_of_eyes(application, by, verb):
@@ -814,3 +826,48 @@ def notify_disclosure(application, *, by, sent_on, content, reasons):
     _record(application, Action.DISCLOSURE_NOTIFIED, from_state=application.state, by=by, on=sent_on,
             note=f"告知{consultation.consultee}决定公开：{content}；理由：{reasons}；{_sent(letter)}")
     return application
+
+
+# --- correction requests (条例第四十一条) ----------------------------------------------------------
+# A correction request goes the way of a disclosure application: registered, answered within the
+# period of 第三十三条 (the 条例 sets none for 第四十一条), its answer drafted by a clerk and approved by
+# another person (approve_reply, return_reply, send_reply). Only its answer is its own.
+
+CORRECTION_NOT_A_REPLY_TYPE = "政府信息更正申请不能按政府信息公开申请的答复类型答复，请选择更正申请的处理结果"
+DISCLOSURE_NOT_AN_OUTCOME = "政府信息公开申请不能按更正申请的处理结果答复，请选择政府信息公开申请的答复类型"
+
+
+def _require_disclosure(application, step):
+    """Steps the 条例 gives disclosure applications only (补正 第三十条, 第三十五条, fees 第四十二条, 第四十四条)."""
+    _require(not application.is_correction, f"政府信息更正申请（条例第四十一条）不适用“{step}”")
+
+
+def correction_problems(outcome, fields):
+    """What the chosen outcome still needs, as field → message (CORRECTION_REQUIREMENTS)."""
+    return {
+        field: message for field, message in CORRECTION_REQUIREMENTS[CorrectionOutcome(outcome)].items()
+        if not fields.get(field)
+    }
+
+
+@transaction.atomic
+def draft_correction_reply(application, *, by, outcome, reply_text="", competent_body=""):
+    """Write the answer to a correction request and generate its 政府信息更正申请答复书 for the reviewer."""
+    application = _locked(application)
+    _require(permissions.can_handle(by, application), "只有受理机关的发布员可以拟定答复")
+    _require(application.is_correction, DISCLOSURE_NOT_AN_OUTCOME, "outcome")
+    _require(outcome in CorrectionOutcome.values, "请选择处理结果", "outcome")
+    _require(application.state == State.REGISTERED, f"该申请当前状态为“{application.get_state_display()}”，不能拟定答复")
+    fields = {"reply_text": _text(reply_text, "reply_text"), "competent_body": _text(competent_body, "competent_body")}
+    problems = correction_problems(outcome, fields)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise WorkflowError(message, field)
+    application.correction_outcome = outcome
+    application.reply_text = fields["reply_text"]
+    # Only the outcomes outside this body's functions name another body.
+    names_body = "competent_body" in CORRECTION_REQUIREMENTS[CorrectionOutcome(outcome)]
+    application.competent_body = fields["competent_body"] if names_body else ""
+    letter = letters.draft_correction_reply_letter(application, by=by)
+    return _move(application, State.REPLY_DRAFTED, Action.REPLY_DRAFTED, by=by,
+                 note=f"{CorrectionOutcome(outcome).label}；{letter.get_kind_display()}（{letter.number}，待审批）")
