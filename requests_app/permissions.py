@@ -47,12 +47,7 @@ def extension_proposers(application):
 def can_decide_extension(user, application):
     """条例第三十三条: the disclosure office head (a reviewer of the organisation other than the proposer);
     where the organisation has no such reviewer, the county office, as for replies."""
-    proposers = extension_proposers(application)
-    if user.pk in proposers:
-        return False
-    if has_role_in(user, application.organisation, REVIEWER):
-        return True
-    return is_county_office(user) and not _other_reviewers(application.organisation, proposers).exists()
+    return _second_person(user, application, extension_proposers(application))
 
 
 def reply_authors(application):
@@ -74,7 +69,12 @@ def can_approve(user, application):
     """Four eyes: a reviewer of the receiving organisation approves (or returns) a drafted reply, never
     one they wrote themselves. Where the organisation has no reviewer but the reply's authors (a
     township whose one staff member is both clerk and reviewer), the county office approves."""
-    authors = reply_authors(application)
+    return _second_person(user, application, reply_authors(application))
+
+
+def _second_person(user, application, authors):
+    """A reviewer of the organisation who is not one of `authors`; the county office where the
+    organisation has no such reviewer."""
     if user.pk in authors:
         return False
     if has_role_in(user, application.organisation, REVIEWER):
