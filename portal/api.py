@@ -20,7 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from rest_framework import pagination, serializers, viewsets
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -222,8 +222,12 @@ class AnonymousThrottle(AnonRateThrottle):
 
 
 class ApiThrottled(Throttled):
-    default_detail = "请求过于频繁。"
-    extra_detail_singular = extra_detail_plural = "请于{wait}秒后重试。"
+    """429 with one Chinese sentence (DRF's own adds an English-shaped second one); DRF's exception
+    handler turns `wait` into Retry-After."""
+
+    def __init__(self, wait):
+        APIException.__init__(self, f"请求过于频繁，请于{wait}秒后重试。" if wait else "请求过于频繁，请稍后重试。")
+        self.wait = wait
 
 
 # Django's conditional GET: an ETag of the body, 304 when the client already holds it (and
