@@ -46,3 +46,12 @@ def test_signed_in_staff_are_not_rate_limited(client, settings, domain, gongan_c
     settings.API_ANON_RATE = "1/min"
     client.force_login(gongan_clerk)
     assert [client.get("/api/v1/domains/").status_code for _ in range(3)] == [200, 200, 200]
+
+
+@pytest.mark.parametrize("rate", ["lots", "120", "120/fortnight"])
+def test_bad_rate_setting_fails_at_start_with_one_line_naming_it(tmp_path, rate):
+    from tests.portal.test_settings import run_manage
+
+    result = run_manage("check", DEBUG="1", VAR_DIR=str(tmp_path), API_ANON_RATE=rate)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "API_ANON_RATE" in result.stderr
