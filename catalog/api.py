@@ -18,9 +18,9 @@ from .permissions import public_catalogues
 
 class DomainSerializer(PageUrlMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:domain-detail", lookup_field="slug", help_text="本条目的接口地址")
-    lead_department = serializers.PrimaryKeyRelatedField(read_only=True, help_text="牵头部门的机构编号")
+    lead_department = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="牵头部门的机构编号")
     lead_department_name = serializers.CharField(
-        source="lead_department.name", read_only=True, default=None, help_text="牵头部门名称"
+        source="lead_department.name", read_only=True, default=None, allow_null=True, help_text="牵头部门名称"
     )
 
     class Meta:
@@ -110,7 +110,7 @@ class CatalogueItemSerializer(PageUrlMixin, serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="catalogue.organisation.name", read_only=True, help_text="编制单位名称")
     domain = serializers.CharField(source="catalogue.domain.slug", read_only=True, help_text="领域标识")
     domain_name = serializers.CharField(source="catalogue.domain.name", read_only=True, help_text="领域名称")
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="一级事项编号；一级事项本身为空")
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="一级事项编号；一级事项本身为空")
     tier = serializers.SerializerMethodField(help_text="1：一级事项；2：二级事项")
     channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), read_only=True, help_text="公开渠道和载体（代码）")
     channels_display = serializers.ListField(source="channel_labels", child=serializers.CharField(), read_only=True, help_text="公开渠道和载体（中文）")

@@ -86,10 +86,10 @@ class DocumentSerializer(PageUrlMixin, serializers.ModelSerializer):
     genre_display = serializers.CharField(source="get_genre_display", read_only=True, help_text="体裁（中文）")
     validity_display = serializers.CharField(source="get_validity_display", read_only=True, help_text="有效性（中文）")
     catalogue_item = serializers.UUIDField(
-        source="catalogue_item.key", read_only=True, default=None, help_text="落实的公开事项标识（事项的 key）"
+        source="catalogue_item.key", read_only=True, default=None, allow_null=True, help_text="落实的公开事项标识（事项的 key）"
     )
     domain = serializers.CharField(
-        source="catalogue_item.catalogue.domain.slug", read_only=True, default=None, help_text="公开领域标识"
+        source="catalogue_item.catalogue.domain.slug", read_only=True, default=None, allow_null=True, help_text="公开领域标识"
     )
 
     class Meta:

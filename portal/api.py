@@ -306,7 +306,7 @@ class PageUrlMixin(serializers.Serializer):
 class OrganisationSerializer(PageUrlMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", help_text="本条目的接口地址")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="类别（中文）")
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="上级机构编号；县人民政府为空")
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="上级机构编号；县人民政府为空")
     children = serializers.SerializerMethodField(help_text="下级机构编号（仅有公开页面的机构）")
 
     class Meta:
