@@ -3,7 +3,9 @@ every response with a documented status is what the schema says."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -23,6 +25,13 @@ def api_data(db, settings, notice, gongan, gongan_clerk, publish):
     # Data for the generated requests to find, and the rate limit out of the way of a few hundred requests.
     settings.API_ANON_RATE = "100000/min"
     make_gazette_issue([notice, publish(make_document(gongan, gongan_clerk, title="=1+1"))])
+    # The real WSGI handler closes the database connection after each request, which would end the
+    # test's transaction (on PostgreSQL); Django's test client keeps it open the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
