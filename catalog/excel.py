@@ -15,6 +15,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from portal.archives import MB, ArchiveRefused, open_archive, read_entries
 
 from portal.text import clean_text as clean_typed_text
+from portal.text import set_text_cell as _set
 
 from .models import Audience, Channel, Method
 from .selectors import rows_by_top_item
@@ -85,21 +86,7 @@ UNCHECKED = {"", "□", "☐", "×", "✗", "否", "0", "n", "no", "false", "-",
 # ---------------------------------------------------------------- export
 
 
-# What Excel and WPS take as the start of a formula when a cell is typed or edited.
-FORMULA_STARTS = ("=", "+", "-", "@")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
-
-
-def _set(cell, value):
-    """Text cells hold text only: no control characters (which .xlsx cannot hold) and nothing that
-    a spreadsheet evaluates, also after someone edits the cell."""
-    if not isinstance(value, str):
-        cell.value = value
-        return
-    cell.value = clean_typed_text(value)
-    cell.data_type = "s"
-    if cell.value.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
 
 
 def export_catalogue(catalogue):

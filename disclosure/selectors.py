@@ -30,7 +30,8 @@ def public_listing():
     return public_documents().select_related("organisation", "topic").order_by("-publish_date", "-id")
 
 
-def _decode(cursor):
+def decode_cursor(cursor):
+    """(publish_date, id) of a list cursor, or None when it is not one."""
     try:
         day, pk = cursor.split("_", 1)
         return datetime.date.fromisoformat(day), int(pk)
@@ -40,7 +41,7 @@ def _decode(cursor):
 
 def keyset_page(queryset, cursor="", size=PAGE_SIZE):
     """`queryset` must be ordered by (-publish_date, -id). `cursor` is the last row of the previous page."""
-    position = _decode(cursor) if cursor else None
+    position = decode_cursor(cursor) if cursor else None
     if position is not None:
         day, pk = position
         # The redundant publish_date__lte lets the database walk the (publish_date, id) index from the

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "mptt",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "portal",
     "catalog",
@@ -223,9 +225,35 @@ EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.Em
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "xxgk@example.gov.cn")
 
+# The API (/api/v1/) is read-only and public. Staff signed in to the back office are not rate-limited;
+# no password is ever sent to it (no Basic authentication).
+try:
+    API_ANON_RATE = os.getenv("API_ANON_RATE", "120/min")  # requests per address: N/sec, N/min, N/hour or N/day
+    if not API_ANON_RATE.split("/")[0].isdigit() or API_ANON_RATE.split("/")[-1][:1] not in ("s", "m", "h", "d"):
+        raise ImproperlyConfigured(f"API_ANON_RATE 的值 {API_ANON_RATE!r} 无效，应为 次数/时间单位，例如 120/min")
+except ImproperlyConfigured as exc:
+    raise SystemExit(f"配置错误：{exc}") from None
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME}政府信息公开数据接口",
+    "DESCRIPTION": (
+        "只读、公开的数据接口：机构、公开领域、标准目录及其事项、主动公开的政府信息、政府公报。"
+        "各列表支持 format=csv 和 format=xlsx 导出（列名为中文）；响应带 ETag，可用 If-None-Match 条件请求；"
+        "匿名访问按地址限速，超出时返回 429 和 Retry-After。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from our own static files: the site needs no outside host.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No "valid" badge: Swagger UI would send the schema to its public validator for it.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 LOGGING = {

@@ -114,3 +114,26 @@ def clean_stored_text(fields):
                     pass
 
     return run
+
+
+# What Excel and WPS take as the start of a formula when a cell is typed, edited or opened from CSV; a
+# leading tab or carriage return is how a formula slips past a check of the first visible character.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def set_text_cell(cell, value):
+    """An openpyxl cell holding text only: no control characters (which .xlsx cannot hold) and nothing
+    that a spreadsheet evaluates, also after someone edits the cell."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    cell.value = clean_text(value)
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
+def csv_text(value):
+    """A CSV field that a spreadsheet shows as the text it is: a value that would start a formula gets
+    the apostrophe Excel itself uses to mark text."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value

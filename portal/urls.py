@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import admin as portal_admin
 from . import views
@@ -15,6 +16,9 @@ urlpatterns = [
     path("xxgk/", include("disclosure.urls")),
     path("", include("disclosure.root_urls")),
     path("search/", views.search, name="search"),
+    path("api/v1/", include("portal.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", views.healthz, name="healthz"),
     # The admin home is the user's to-do list; it comes first so it answers /admin/ (admin:index).
     path("admin/", admin.site.admin_view(portal_admin.index)),

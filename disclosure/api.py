@@ -1,0 +1,243 @@
+"""The API's government information and gazette issues. Documents come from public_listing() (that is,
+permissions.public_documents(), the one public filter), filtered by the public lists' own
+DocumentFilter and paged by their keyset: a page costs the same at the millionth document."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+from portal.api import (
+    FORMAT_PARAMETER, PAGE_SIZE_PARAMETER, PageUrlMixin, ReadOnlyViewSet, absolute, bad_parameter, link_header,
+    list_schema, page_limits, page_size_from,
+)
+
+from .filters import DocumentFilter
+from .models import Attachment, Document, GazetteEntry, GazetteIssue
+from .permissions import public_documents
+from .selectors import decode_cursor, keyset_page, public_listing
+
+MAX_ID = 2**63 - 1
+
+
+class KeysetPagination(BasePagination):
+    """The public lists' keyset (-publish_date, -id) as a cursor: no COUNT and no OFFSET."""
+
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        default, self.max_page_size = page_limits(request)
+        self.page_size = page_size_from(request, default, self.max_page_size)
+        cursor = request.query_params.get(self.cursor_query_param, "")
+        position = decode_cursor(cursor) if cursor else None
+        if cursor and (position is None or not 0 < position[1] <= MAX_ID):
+            raise bad_parameter(self.cursor_query_param, "翻页游标无效，请使用上一页返回的 next 地址")
+        self.page = keyset_page(queryset, cursor, self.page_size)
+        return self.page.rows
+
+    def get_next_link(self):
+        if not self.page.next_cursor:
+            return None
+        params = self.request.query_params.copy()
+        params[self.cursor_query_param] = self.page.next_cursor
+        return self.request.build_absolute_uri(f"{self.request.path}?{urlencode(params, doseq=True)}")
+
+    def get_paginated_response(self, data):
+        next_link = self.get_next_link()
+        return Response(
+            {"page_size": self.page_size, "max_page_size": self.max_page_size, "next": next_link, "results": data},
+            headers=link_header(next_link),
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["page_size", "max_page_size", "next", "results"],
+            "properties": {
+                "page_size": {"type": "integer", "description": "本页条数上限"},
+                "max_page_size": {"type": "integer", "description": "page_size 允许的最大值"},
+                "next": {"type": "string", "format": "uri", "nullable": True, "description": "下一页地址；为空表示已是最后一页"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": self.cursor_query_param, "required": False, "in": "query", "schema": {"type": "string"},
+             "description": "翻页游标：取上一页 next 地址中的值，不必自己构造"},
+            PAGE_SIZE_PARAMETER,
+        ]
+
+
+# ---------------------------------------------------------------- documents
+
+
+class DocumentSerializer(PageUrlMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail", help_text="本条目的接口地址")
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True, help_text="发布机构的机构编号")
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, help_text="发布机构名称")
+    topic = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="主题分类代码")
+    topic_name = serializers.CharField(source="topic", read_only=True, help_text="主题分类名称")
+    genre_display = serializers.CharField(source="get_genre_display", read_only=True, help_text="体裁（中文）")
+    validity_display = serializers.CharField(source="get_validity_display", read_only=True, help_text="有效性（中文）")
+    catalogue_item = serializers.UUIDField(
+        source="catalogue_item.key", read_only=True, default=None, allow_null=True, help_text="落实的公开事项标识（事项的 key）"
+    )
+    domain = serializers.CharField(
+        source="catalogue_item.catalogue.domain.slug", read_only=True, default=None, allow_null=True, help_text="公开领域标识"
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id", "url", "page_url", "index_number", "title", "document_number", "organisation", "organisation_name",
+            "written_date", "publish_date", "topic", "topic_name", "genre", "genre_display", "validity",
+            "validity_display", "is_normative", "catalogue_item", "domain",
+        ]
+        extra_kwargs = {
+            "index_number": {"help_text": "索引号"}, "title": {"help_text": "标题"}, "document_number": {"help_text": "文号"},
+            "written_date": {"help_text": "成文日期"}, "publish_date": {"help_text": "发布日期"},
+            "genre": {"help_text": "体裁（代码）"}, "validity": {"help_text": "有效性（代码）"},
+            "is_normative": {"help_text": "是否行政规范性文件"},
+        }
+
+    def page_path(self, obj):
+        return reverse("disclosure:document_detail", args=[obj.pk])
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(help_text="下载地址")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "kind", "size", "download_url"]
+        extra_kwargs = {"original_name": {"help_text": "文件名"}, "kind": {"help_text": "文件类型"}, "size": {"help_text": "大小（字节）"}}
+
+    def get_download_url(self, obj) -> str:
+        path = reverse("disclosure:attachment_download", args=[obj.document_id, obj.pk])
+        return absolute(self.context.get("request"), path)
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    body = serializers.CharField(read_only=True, help_text="正文（已净化的HTML）")
+    attachments = AttachmentSerializer(many=True, read_only=True, help_text="附件")
+    replaced_by = serializers.SerializerMethodField(help_text="替代本文件的文件编号（仅当其公开时）")
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "body", "attachments", "replaced_by"]
+
+    def get_replaced_by(self, obj) -> int | None:
+        # A replacing document that is not public is not named, as on the document's page.
+        return obj.replaced_by_id if obj.replaced_by_id and obj.replaced_by.is_public else None
+
+
+class ApiDocumentFilter(DocumentFilter):
+    """The public lists' filters (so a list page's query string works here unchanged), and date ranges."""
+
+    is_normative = filters.BooleanFilter(label="是否行政规范性文件")
+    written_date_from = filters.DateFilter(label="成文日期起（含）", field_name="written_date", lookup_expr="gte")
+    written_date_to = filters.DateFilter(label="成文日期止（含）", field_name="written_date", lookup_expr="lte")
+    publish_date_from = filters.DateFilter(label="发布日期起（含）", field_name="publish_date", lookup_expr="gte")
+    publish_date_to = filters.DateFilter(label="发布日期止（含）", field_name="publish_date", lookup_expr="lte")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="政府信息", parameters=[FORMAT_PARAMETER],
+        description="已发布的主动公开政府信息，按发布日期从新到旧。依申请公开、不予公开和未发布、已撤回的信息不在其中。"
+                    "翻页用 next 地址（游标），不提供总数。",
+    ),
+    retrieve=extend_schema(summary="政府信息：详情（含正文和附件）"),
+)
+class DocumentViewSet(ReadOnlyViewSet):
+    filterset_class = ApiDocumentFilter
+    pagination_class = KeysetPagination
+    last_modified_field = "updated_at"
+    spreadsheet_name = "政府信息"
+    spreadsheet_columns = [
+        ("index_number", "索引号"), ("title", "标题"), ("document_number", "文号"), ("organisation_name", "发布机构"),
+        ("written_date", "成文日期"), ("publish_date", "发布日期"), ("topic_name", "主题分类"), ("genre_display", "体裁"),
+        ("validity_display", "有效性"), ("is_normative", "行政规范性文件"), ("page_url", "页面地址"),
+    ]
+
+    def get_queryset(self):
+        queryset = public_listing().select_related("catalogue_item__catalogue__domain", "topic__parent")
+        if self.action == "retrieve":
+            queryset = queryset.select_related("replaced_by").prefetch_related("attachments")
+        return queryset
+
+    def get_serializer_class(self):
+        return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
+
+
+# ---------------------------------------------------------------- gazette
+
+
+class GazetteEntrySerializer(serializers.ModelSerializer):
+    document = serializers.PrimaryKeyRelatedField(read_only=True, help_text="政府信息编号")
+    title = serializers.CharField(source="document.title", read_only=True, help_text="标题")
+    document_url = serializers.HyperlinkedRelatedField(
+        source="document", view_name="api:document-detail", read_only=True, help_text="该政府信息的接口地址"
+    )
+
+    class Meta:
+        model = GazetteEntry
+        fields = ["position", "page", "document", "title", "document_url"]
+        extra_kwargs = {"position": {"help_text": "目录中的顺序"}, "page": {"help_text": "页码"}}
+
+
+class GazetteIssueSerializer(PageUrlMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:gazette-issue-detail", help_text="本条目的接口地址")
+    title = serializers.CharField(read_only=True, help_text="名称")
+    pdf_url = serializers.SerializerMethodField(help_text="PDF文件地址（当前版本）")
+
+    class Meta:
+        model = GazetteIssue
+        fields = ["id", "url", "page_url", "title", "year", "number", "publish_date", "pdf_url"]
+        extra_kwargs = {"year": {"help_text": "年份"}, "number": {"help_text": "期号"}, "publish_date": {"help_text": "出版日期"}}
+
+    def page_path(self, obj):
+        return reverse("disclosure:gazette_detail", args=[obj.pk])
+
+    def get_pdf_url(self, obj) -> str:
+        return absolute(self.context.get("request"), reverse("disclosure:gazette_pdf", args=[obj.pk]))
+
+
+class GazetteIssueDetailSerializer(GazetteIssueSerializer):
+    entries = GazetteEntrySerializer(source="public_entries", many=True, read_only=True, help_text="目录（仅公开的政府信息）")
+
+    class Meta(GazetteIssueSerializer.Meta):
+        fields = [*GazetteIssueSerializer.Meta.fields, "entries"]
+
+
+class GazetteIssueFilter(filters.FilterSet):
+    year = filters.NumberFilter(label="年份", min_value=1990, max_value=2100)
+
+    class Meta:
+        model = GazetteIssue
+        fields = []
+
+
+@list_schema("政府公报", "已发布的政府公报各期，从新到旧。")
+class GazetteIssueViewSet(ReadOnlyViewSet):
+    filterset_class = GazetteIssueFilter
+    spreadsheet_name = "政府公报"
+    spreadsheet_columns = [
+        ("year", "年份"), ("number", "期号"), ("title", "名称"), ("publish_date", "出版日期"), ("pdf_url", "PDF文件"),
+        ("page_url", "页面地址"),
+    ]
+
+    def get_queryset(self):
+        queryset = GazetteIssue.objects.filter(is_published=True).order_by("-year", "-number")
+        if self.action == "retrieve":
+            entries = GazetteEntry.objects.filter(document__in=public_documents()).select_related("document")
+            queryset = queryset.prefetch_related(Prefetch("entries", queryset=entries, to_attr="public_entries"))
+        return queryset
+
+    def get_serializer_class(self):
+        return GazetteIssueDetailSerializer if self.action == "retrieve" else GazetteIssueSerializer

@@ -1,0 +1,11 @@
+"""disclosure's endpoints under /api/v1/ (included by portal.api_urls, in its "api" namespace)."""
+
+from rest_framework.routers import SimpleRouter
+
+from .api import DocumentViewSet, GazetteIssueViewSet
+
+router = SimpleRouter()
+router.register("documents", DocumentViewSet, basename="document")
+router.register("gazette-issues", GazetteIssueViewSet, basename="gazette-issue")
+
+urlpatterns = router.urls
