@@ -8,6 +8,7 @@ published version stays public while the next version is drafted and reviewed.
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from portal import changes
 from portal.models import Organisation
 
 from . import permissions
@@ -23,7 +24,7 @@ def _locked(catalogue):
 
 
 def _record(catalogue, action, from_state, *, by, comment=""):
-    ReviewStep.objects.create(
+    return ReviewStep.objects.create(
         catalogue=catalogue, action=action, from_state=from_state, to_state=catalogue.state, actor=by, comment=comment
     )
 
@@ -156,13 +157,19 @@ def approve(catalogue, *, by, comment=""):
     _check_four_eyes(catalogue, by)
     if not permissions.can_final_review(by, catalogue):
         raise WorkflowError("只有县政府办公室可以复核已通过初审的目录")
-    Catalogue.objects.filter(
+    previous = Catalogue.objects.filter(
         organisation=catalogue.organisation, domain=catalogue.domain, state=Catalogue.State.PUBLISHED
-    ).update(state=Catalogue.State.SUPERSEDED)
+    )
+    replaced = list(previous.values_list("pk", flat=True))
+    previous.update(state=Catalogue.State.SUPERSEDED)
     catalogue.state = Catalogue.State.PUBLISHED
     catalogue.published_at = timezone.now()
     catalogue.save(update_fields=["state", "published_at"])
-    _record(catalogue, ReviewStep.Action.APPROVE, Catalogue.State.FIRST_REVIEWED, by=by, comment=comment)
+    step = _record(catalogue, ReviewStep.Action.APPROVE, Catalogue.State.FIRST_REVIEWED, by=by, comment=comment)
+    # The mirrors' change feed: the old version goes and the new one takes its place, in that order.
+    for pk in replaced:
+        changes.record(changes.Kind.CATALOGUE, pk, changes.Action.SUPERSEDED, at=step.at)
+    changes.record(changes.Kind.CATALOGUE, catalogue.pk, changes.Action.PUBLISHED, at=step.at)
     return catalogue
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import changes
 from portal.workdays import add_working_days, calendar_overrides
 
 from . import permissions
@@ -30,10 +31,20 @@ def _locked(document):
 
 
 def _record(document, action, from_status, *, by, note="", working_days_late=None):
-    DocumentEvent.objects.create(
+    return DocumentEvent.objects.create(
         document=document, action=action, from_status=from_status, to_status=document.status, actor=by, note=note,
         working_days_late=working_days_late,
     )
+
+
+def _feed(document, action, event):
+    """The mirrors' change feed: `document` became public, changed or stopped being public. Only
+    steps that touch public information call this, so a draft's or a 不予公开 item's life never shows."""
+    changes.record(changes.Kind.DOCUMENT, document.pk, action, at=event.at)
+    # A public document names its replacement only while that one is public (the API's replaced_by):
+    # those documents changed too.
+    for pk in permissions.public_documents().filter(replaced_by=document).values_list("pk", flat=True):
+        changes.record(changes.Kind.DOCUMENT, pk, changes.Action.CHANGED, at=event.at)
 
 
 def _one_year_after(day):
@@ -119,7 +130,11 @@ def publish(document, *, by, note="", on=None):
     if document.attribute == Document.Attribute.WITHHELD:
         document.next_assessment_date = _one_year_after(today)
     document.save(update_fields=["index_number", "publish_date", "status", "next_assessment_date", "updated_at"])
-    _record(document, DocumentEvent.Action.PUBLISH, Document.Status.SUBMITTED, by=by, note=note, working_days_late=late)
+    event = _record(
+        document, DocumentEvent.Action.PUBLISH, Document.Status.SUBMITTED, by=by, note=note, working_days_late=late
+    )
+    if document.is_public:
+        _feed(document, changes.Action.PUBLISHED, event)
     return document
 
 
@@ -144,9 +159,12 @@ def withdraw(document, *, by, note):
         raise WorkflowError("只有本单位发布员或审核员可以撤回已发布的信息")
     if not note.strip():
         raise WorkflowError("撤回时必须写明原因", field="note")
+    was_public = document.is_public
     document.status = Document.Status.WITHDRAWN
     document.save(update_fields=["status", "updated_at"])
-    _record(document, DocumentEvent.Action.WITHDRAW, Document.Status.PUBLISHED, by=by, note=note.strip())
+    event = _record(document, DocumentEvent.Action.WITHDRAW, Document.Status.PUBLISHED, by=by, note=note.strip())
+    if was_public:
+        _feed(document, changes.Action.WITHDRAWN, event)
     return document
 
 
@@ -167,7 +185,11 @@ def change_validity(document, *, by, validity, replaced_by=None, note=""):
     detail = f"有效性：{before} → {document.get_validity_display()}"
     if replaced_by is not None:
         detail += f"，由《{replaced_by.title}》替代"
-    _record(document, DocumentEvent.Action.VALIDITY, document.status, by=by, note="；".join(filter(None, [detail, note])))
+    event = _record(
+        document, DocumentEvent.Action.VALIDITY, document.status, by=by, note="；".join(filter(None, [detail, note]))
+    )
+    if document.is_public:
+        _feed(document, changes.Action.CHANGED, event)
     return document
 
 
@@ -201,7 +223,10 @@ def record_assessment(document, *, by, outcome, reason):
     else:
         raise WorkflowError("未知的评估结论", field="outcome")
     document.save()
-    _record(document, DocumentEvent.Action.ASSESS, document.status, by=by, note=note)
+    event = _record(document, DocumentEvent.Action.ASSESS, document.status, by=by, note=note)
+    if outcome == Assessment.DISCLOSE and document.is_public:
+        # 不予公开 → 主动公开: for the public (and the mirrors) it is published today.
+        _feed(document, changes.Action.PUBLISHED, event)
     return document
 
 

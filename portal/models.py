@@ -146,3 +146,34 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'} {self.note}"
+
+
+class PublicChange(models.Model):
+    """One entry of the change feed for mirrors (/api/v1/changes/): a document or a catalogue version
+    became public, changed while public, or stopped being public. Append-only, and written only by the
+    workflow step that made the change, in its transaction (portal.changes.record). It names the object
+    and the action, never its content: an entry outlives the object's being public."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "政府信息"
+        CATALOGUE = "catalogue", "标准目录"
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", "发布"
+        CHANGED = "changed", "变更"
+        WITHDRAWN = "withdrawn", "撤回（不再公开）"
+        SUPERSEDED = "superseded", "被新版本替代"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    action = models.CharField("变化", max_length=20, choices=Action.choices)
+    at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "公开信息变化记录"
+        verbose_name_plural = "公开信息变化记录"
+        # The feed's order and cursor is the primary key: rows are numbered in commit order (changes.record).
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}{self.object_id}{self.get_action_display()}"
