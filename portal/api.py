@@ -19,7 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from rest_framework import pagination, serializers, viewsets
+from rest_framework import mixins, pagination, serializers, viewsets
 from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -235,7 +235,7 @@ class ApiThrottled(Throttled):
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ApiViewSet(viewsets.GenericViewSet):
     """The base of every API endpoint: JSON, CSV and XLSX; anonymous rate limit; conditional GET."""
 
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
@@ -254,14 +254,6 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def throttled(self, request, wait):
         raise ApiThrottled(wait=math.ceil(wait) if wait else None)
 
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        response = Response(self.get_serializer(instance).data)
-        stamp = getattr(instance, self.last_modified_field, None) if self.last_modified_field else None
-        if stamp is not None:
-            response["Last-Modified"] = http_date(stamp.timestamp())
-        return response
-
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code >= 400 and is_spreadsheet(request):
             # Errors are for the program that asked, not for a spreadsheet: they stay JSON.
@@ -270,6 +262,18 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         patch_vary_headers(response, ["Accept"])
         # Public information that may be withdrawn: caches revalidate (a 304 costs little) every time.
         response.setdefault("Cache-Control", "no-cache")
+        return response
+
+
+class ReadOnlyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ApiViewSet):
+    """A list and a detail endpoint; the detail has Last-Modified where the model has a stamp."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        stamp = getattr(instance, self.last_modified_field, None) if self.last_modified_field else None
+        if stamp is not None:
+            response["Last-Modified"] = http_date(stamp.timestamp())
         return response
 
 
