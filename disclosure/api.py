@@ -1,20 +1,23 @@
-"""The API's government information and gazette issues. Documents come from public_listing() (that is,
-permissions.public_documents(), the one public filter), filtered by the public lists' own
-DocumentFilter and paged by their keyset: a page costs the same at the millionth document."""
+"""The API's government information, gazette issues and the change feed for mirrors. Documents come
+from public_listing() (that is, permissions.public_documents(), the one public filter), filtered by
+the public lists' own DocumentFilter and paged by their keyset: a page costs the same at the
+millionth document."""
 
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from catalog.models import Catalogue
 from portal.api import (
-    FORMAT_PARAMETER, PAGE_SIZE_PARAMETER, PageUrlMixin, ReadOnlyViewSet, absolute, bad_parameter, link_header,
-    list_schema, page_limits, page_size_from,
+    FORMAT_PARAMETER, PAGE_SIZE_PARAMETER, ApiViewSet, PageUrlMixin, ReadOnlyViewSet, absolute, bad_parameter,
+    link_header, list_schema, page_limits, page_size_from,
 )
+from portal.models import PublicChange
 
 from .filters import DocumentFilter
 from .models import Attachment, Document, GazetteEntry, GazetteIssue
@@ -241,3 +244,154 @@ class GazetteIssueViewSet(ReadOnlyViewSet):
 
     def get_serializer_class(self):
         return GazetteIssueDetailSerializer if self.action == "retrieve" else GazetteIssueSerializer
+
+
+# ---------------------------------------------------------------- the change feed for mirrors
+# Here rather than in portal: its entries link to catalogues' pages, and only disclosure may read
+# catalog as well as portal (design §2).
+
+
+class ChangeFeedPagination(BasePagination):
+    """Ascending by the entry's number; `since` is the last number a mirror saw. The answer always gives
+    the number to ask with next time (`cursor`), even on an empty page, so a mirror polls without
+    losing its place and without ever seeing an entry twice."""
+
+    since_query_param = "since"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        default, self.max_page_size = page_limits(request)
+        self.page_size = page_size_from(request, default, self.max_page_size)
+        raw = request.query_params.get(self.since_query_param, "")
+        if raw == "":
+            self.since = 0
+        elif raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID:
+            self.since = int(raw)
+        else:
+            raise bad_parameter(self.since_query_param, "since 应为上次返回的 cursor（非负整数）；从头读取请不带此参数")
+        rows = list(queryset.filter(pk__gt=self.since).order_by("pk")[: self.page_size + 1])
+        self.has_more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        self.cursor = rows[-1].pk if rows else self.since
+        return rows
+
+    def get_next_link(self):
+        params = self.request.query_params.copy()
+        params[self.since_query_param] = str(self.cursor)
+        return self.request.build_absolute_uri(f"{self.request.path}?{urlencode(params, doseq=True)}")
+
+    def get_paginated_response(self, data):
+        next_link = self.get_next_link()
+        return Response(
+            {
+                "since": self.since, "cursor": self.cursor, "has_more": self.has_more, "page_size": self.page_size,
+                "max_page_size": self.max_page_size, "next": next_link, "results": data,
+            },
+            headers=link_header(next_link if self.has_more else None),
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["since", "cursor", "has_more", "page_size", "max_page_size", "next", "results"],
+            "properties": {
+                "since": {"type": "integer", "description": "本次请求的 since（未带时为0）"},
+                "cursor": {"type": "integer", "description": "下次请求时作为 since 使用的值：本页最后一条的序号；本页为空时等于 since"},
+                "has_more": {"type": "boolean", "description": "是否还有更多记录（为真时可立即请求 next）"},
+                "page_size": {"type": "integer", "description": "本页条数上限"},
+                "max_page_size": {"type": "integer", "description": "page_size 允许的最大值"},
+                "next": {"type": "string", "format": "uri", "description": "下次请求的地址（总是给出，即使已无更多记录）"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": self.since_query_param, "required": False, "in": "query",
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+             "description": "上次返回的 cursor：只列出其后的变化；不带则从头列出"},
+            PAGE_SIZE_PARAMETER,
+        ]
+
+
+LINKED_ACTIONS = (PublicChange.Action.PUBLISHED, PublicChange.Action.CHANGED)
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    """An entry names the object and what happened, never its content: the object may have stopped
+    being public since, and non-public information never appears in the feed."""
+
+    cursor = serializers.IntegerField(source="pk", read_only=True, help_text="序号：递增，作为下次请求的 since")
+    id = serializers.IntegerField(source="object_id", read_only=True, help_text="政府信息或标准目录（版本）的编号")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="类别（中文）")
+    action_display = serializers.CharField(source="get_action_display", read_only=True, help_text="变化（中文）")
+    url = serializers.SerializerMethodField(help_text="该对象的接口地址（仅发布、变更时给出；撤回、被替代时为空）")
+    page_url = serializers.SerializerMethodField(help_text="该对象在公开网站上的页面地址（同上）")
+
+    class Meta:
+        model = PublicChange
+        fields = ["cursor", "kind", "kind_display", "id", "action", "action_display", "at", "url", "page_url"]
+        extra_kwargs = {
+            "kind": {"help_text": "类别：document（政府信息）或 catalogue（标准目录的一个版本）"},
+            "action": {
+                "help_text": "published：发布（镜像新增）；changed：公开字段有变（镜像重新获取 url）；"
+                             "withdrawn：撤回或不再公开（镜像删除）；superseded：标准目录被新版本替代（镜像删除，新版本另有 published）"
+            },
+            "at": {"help_text": "发生时间"},
+        }
+
+    def _path(self, change, view_name, page):
+        if change.action not in LINKED_ACTIONS:
+            return None
+        if change.kind == PublicChange.Kind.DOCUMENT:
+            path = reverse("disclosure:document_detail" if page else view_name, args=[change.object_id])
+        else:
+            place = self.context["catalogue_places"].get(change.object_id)
+            if place is None:
+                return None
+            path = reverse("catalog:catalogue_detail", args=place) if page else reverse(view_name, args=[change.object_id])
+        return absolute(self.context.get("request"), path)
+
+    def get_url(self, obj) -> str | None:
+        view_name = "api:document-detail" if obj.kind == PublicChange.Kind.DOCUMENT else "api:catalogue-detail"
+        return self._path(obj, view_name, page=False)
+
+    def get_page_url(self, obj) -> str | None:
+        return self._path(obj, None, page=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="变化记录（供镜像同步）",
+        parameters=[FORMAT_PARAMETER],
+        description="按发生顺序列出公开信息的变化：政府信息的发布、公开字段的变更（如有效性）、撤回或不再公开，"
+                    "标准目录新版本的发布及其所替代的旧版本。每条只有类别、编号、变化和时间（发布、变更时另有地址），"
+                    "从不包含标题、文号、正文等内容；依申请公开、不予公开信息的任何操作都不出现。"
+                    "镜像保存返回的 cursor，下次以 since=cursor 请求，即可不重不漏。",
+    ),
+)
+class ChangeViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = ChangeSerializer
+    pagination_class = ChangeFeedPagination
+    filter_backends = []
+    queryset = PublicChange.objects.order_by("pk")
+    spreadsheet_name = "变化记录"
+    spreadsheet_columns = [
+        ("cursor", "序号"), ("kind_display", "类别"), ("id", "编号"), ("action_display", "变化"), ("at", "时间"),
+        ("url", "接口地址"), ("page_url", "页面地址"),
+    ]
+
+    def list(self, request, *args, **kwargs):
+        changes = self.paginate_queryset(self.get_queryset())
+        # One query for the catalogue pages' addresses (domain and organisation) of the whole page.
+        ids = {c.object_id for c in changes if c.kind == PublicChange.Kind.CATALOGUE and c.action in LINKED_ACTIONS}
+        places = {}
+        if ids:
+            places = {
+                pk: (slug, organisation)
+                for pk, slug, organisation in Catalogue.objects.filter(pk__in=ids).values_list(
+                    "pk", "domain__slug", "organisation_id"
+                )
+            }
+        context = {**self.get_serializer_context(), "catalogue_places": places}
+        return self.get_paginated_response(self.get_serializer(changes, many=True, context=context).data)

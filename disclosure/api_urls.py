@@ -2,10 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import DocumentViewSet, GazetteIssueViewSet
+from .api import ChangeViewSet, DocumentViewSet, GazetteIssueViewSet
 
 router = SimpleRouter()
 router.register("documents", DocumentViewSet, basename="document")
 router.register("gazette-issues", GazetteIssueViewSet, basename="gazette-issue")
+router.register("changes", ChangeViewSet, basename="change")
 
 urlpatterns = router.urls

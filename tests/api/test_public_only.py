@@ -135,3 +135,34 @@ def test_gazette_issue_detail_lists_public_entries_only(client, hidden):
     issue = GazetteIssue.objects.get(number=1)
     response = client.get(f"/api/v1/gazette-issues/{issue.pk}/")
     assert [entry["title"] for entry in response.json()["entries"]] == ["关于办理出生登记的公告"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_change_feed_names_nothing_non_public(client, hidden, fmt):
+    # The feed's `next` is always there (a mirror asks it again later): paged to the end by has_more
+    # (JSON) or by the Link header, which only a page with more after it has (spreadsheets).
+    texts, address, params = [], "/api/v1/changes/", {"format": fmt, "page_size": 2}
+    while address:
+        response = client.get(address, params)
+        assert response.status_code == 200
+        params = {}
+        if fmt == "json":
+            texts.append(response.content.decode())
+            address = response.json()["next"] if response.json()["has_more"] else None
+        else:
+            texts.append(spreadsheet_text(response))
+            link = response.get("Link", "")
+            address = link[1:link.index(">")] if link else None
+    assert len(texts) > 1
+    assert SECRET not in "\n".join(texts)
+
+
+def test_change_feed_never_lists_a_never_public_document_or_catalogue_version(client, hidden, notice):
+    results = client.get("/api/v1/changes/", {"page_size": 100}).json()["results"]
+    documents = {(e["id"], e["action"]) for e in results if e["kind"] == "document"}
+    withdrawn = hidden["documents"]["withdrawn"].pk
+    assert documents == {(notice.pk, "published"), (withdrawn, "published"), (withdrawn, "withdrawn")}
+    catalogues = [(e["id"], e["action"]) for e in results if e["kind"] == "catalogue"]
+    old = hidden["catalogues"][2]
+    assert (old.pk, "superseded") in catalogues
+    assert {pk for pk, _ in catalogues}.isdisjoint(c.pk for c in hidden["catalogues"] if c != old)

@@ -12,6 +12,7 @@ LISTS = [
     "/api/v1/catalogue-items/?tree=1", "/api/v1/catalogue-items/?tree=1&method=proactive&channel=website",
     "/api/v1/documents/", "/api/v1/documents/?organisation={org}", "/api/v1/documents/?is_normative=true&q=通知",
     "/api/v1/documents/?format=csv", "/api/v1/documents/?format=xlsx", "/api/v1/gazette-issues/",
+    "/api/v1/changes/", "/api/v1/changes/?since=1&page_size=100", "/api/v1/changes/?format=csv",
 ]
 DETAILS = [
     "/api/v1/organisations/{org}/", "/api/v1/domains/household-registration/", "/api/v1/catalogues/{catalogue}/",

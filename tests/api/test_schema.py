@@ -20,6 +20,7 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
     assert set(schema["paths"]) >= {
         "/api/v1/organisations/", "/api/v1/domains/", "/api/v1/catalogues/", "/api/v1/catalogue-items/",
         "/api/v1/documents/", "/api/v1/documents/{id}/", "/api/v1/gazette-issues/",
+        "/api/v1/changes/",
     }
 
 
@@ -32,6 +33,9 @@ def test_schema_is_served_with_chinese_descriptions(client):
     parameters = {p["name"]: p for p in documents["parameters"]}
     assert parameters["publish_date_from"]["description"] == "发布日期起（含）"
     assert sorted(parameters["format"]["schema"]["enum"]) == ["csv", "json", "xlsx"]
+    changes = schema["paths"]["/api/v1/changes/"]["get"]
+    assert changes["summary"] == "变化记录（供镜像同步）"
+    assert {p["name"]: p for p in changes["parameters"]}["since"]["description"].startswith("上次返回的 cursor")
     fields = schema["components"]["schemas"]["DocumentDetail"]["properties"]
     assert fields["index_number"]["description"] == "索引号"
     assert fields["page_url"]["description"] == "公开网站上的页面地址"
