@@ -17,7 +17,10 @@ run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: test-sqlite test-postgres
+# Both databases at once, each suite's output printed whole when it ends. The browser step (apt-get)
+# comes first so that it never runs beside scripts/with-postgres installing PostgreSQL.
+test: $(VENV)/.installed browser
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 # The browser tests (tests/e2e) drive Debian's Chromium; they run once, with the SQLite suite.
 browser:
