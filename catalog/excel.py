@@ -92,8 +92,44 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 def export_catalogue(catalogue):
     """The catalogue as .xlsx bytes."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_TITLE_FORBIDDEN.sub("", clean_typed_text(catalogue.domain.name))[:31] or "目录"
+    _write_sheet(wb.active, catalogue.domain.name, catalogue.title, [(None, rows_by_top_item(catalogue))])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def export_county(catalogues, *, county_name):
+    """Every published catalogue of the county as one .xlsx for the city's collectors: a sheet per
+    domain in the national layout, each organisation's items under a row with its name. `catalogues`
+    comes with domain and organisation selected; their items are read in one query."""
+    from .models import CatalogueItem
+
+    catalogues = list(catalogues)
+    items = {}
+    for item in CatalogueItem.objects.filter(catalogue__in=catalogues).order_by("tree_id", "lft"):
+        items.setdefault(item.catalogue_id, []).append(item)
+    by_domain = {}
+    for catalogue in catalogues:
+        by_domain.setdefault(catalogue.domain, []).append(catalogue)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for domain, members in sorted(by_domain.items(), key=lambda pair: pair[0].order):
+        sections = [
+            (f"{c.organisation.name}（第{c.version}版）", rows_by_top_item(c, items.get(c.pk, []))) for c in members
+        ]
+        _write_sheet(wb.create_sheet(), domain.name, f"{county_name}{domain.name}领域基层政务公开标准目录（汇总）", sections)
+    if not wb.worksheets:
+        wb.create_sheet("目录")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(ws, sheet_name, title, sections):
+    """The national layout: a title, the two header rows, then the rows of each section, the 一级事项
+    cell merged over its 二级事项. A section with a heading (the county workbook's organisations)
+    starts with that heading across the table."""
+    ws.title = SHEET_TITLE_FORBIDDEN.sub("", clean_typed_text(sheet_name))[:31] or "目录"
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -101,7 +137,7 @@ def export_catalogue(catalogue):
     last = get_column_letter(len(COLUMNS))
 
     ws.append([None] * len(COLUMNS))
-    _set(ws["A1"], catalogue.title)
+    _set(ws["A1"], title)
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = centre
@@ -114,27 +150,34 @@ def export_catalogue(catalogue):
     for start, end in ((2, 3), (9, 10), (11, 12), (13, 14)):
         ws.merge_cells(start_row=2, start_column=start, end_row=2, end_column=end)
 
-    for top, rows in rows_by_top_item(catalogue):
-        first_row = ws.max_row + 1
-        for item in rows:
-            # Blanks first, then cell by cell: ws.append() refuses control characters and makes
-            # "=…" a formula.
+    headings = set()
+    for heading, groups in sections:
+        if heading:
             ws.append([None] * len(COLUMNS))
-            for cell, value in zip(ws[ws.max_row], _export_row(item.row_number, top, item)):
-                _set(cell, value)
-        if len(rows) > 1:
-            ws.merge_cells(start_row=first_row, start_column=2, end_row=ws.max_row, end_column=2)
+            _set(ws.cell(ws.max_row, 1), heading)
+            ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(COLUMNS))
+            headings.add(ws.max_row)
+        for top, rows in groups:
+            first_row = ws.max_row + 1
+            for item in rows:
+                # Blanks first, then cell by cell: ws.append() refuses control characters and makes
+                # "=…" a formula.
+                ws.append([None] * len(COLUMNS))
+                for cell, value in zip(ws[ws.max_row], _export_row(item.row_number, top, item)):
+                    _set(cell, value)
+            if len(rows) > 1:
+                ws.merge_cells(start_row=first_row, start_column=2, end_row=ws.max_row, end_column=2)
 
     for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=len(COLUMNS)):
         for cell in row:
             cell.border = border
-            cell.alignment = centre if cell.row <= 3 or cell.column in (1, 2, 3) or cell.column > 8 else wrap
-            if cell.row <= 3:
+            heading = cell.row in headings
+            cell.alignment = wrap if heading else (
+                centre if cell.row <= 3 or cell.column in (1, 2, 3) or cell.column > 8 else wrap
+            )
+            if cell.row <= 3 or heading:
                 cell.font = Font(bold=True)
     ws.freeze_panes = "A4"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _export_row(sequence, top, item):

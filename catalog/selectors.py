@@ -1,9 +1,10 @@
 """Read queries shared by the public pages, the admin and the Excel export."""
 
 
-def rows_by_top_item(catalogue):
-    """[(一级事项, [rows that carry elements])]: its 二级事项, or itself when it has none."""
-    items = list(catalogue.items.order_by("tree_id", "lft"))
+def rows_by_top_item(catalogue, items=None):
+    """[(一级事项, [rows that carry elements])]: its 二级事项, or itself when it has none. `items`, in
+    tree order, when the caller read them already (the county workbook reads all catalogues' at once)."""
+    items = list(catalogue.items.order_by("tree_id", "lft")) if items is None else items
     children = {}
     for item in items:
         if item.parent_id:

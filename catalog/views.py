@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from portal.models import Organisation
 from portal.permissions import is_county_office
 
-from .excel import export_catalogue
+from .excel import export_catalogue, export_county
 from .models import Catalogue, CatalogueItem, Domain
 from .permissions import public_catalogues
 from .selectors import rows_by_top_item
@@ -54,6 +55,20 @@ def xlsx_response(catalogue):
         export_catalogue(catalogue), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f"attachment; filename=\"catalogue.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def county_export(request):
+    """Every published catalogue of the county in one workbook, a sheet per domain (for the city's collectors)."""
+    catalogues = public_catalogues().select_related("domain", "organisation").order_by(
+        "domain__order", "organisation__tree_id", "organisation__lft",
+    )
+    name = f"{settings.SITE_NAME}基层政务公开标准目录（全县汇总）.xlsx"
+    response = HttpResponse(
+        export_county(catalogues, county_name=settings.SITE_NAME.removesuffix("人民政府")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename=\"county-catalogues.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response
 
 
