@@ -8,5 +8,5 @@ urlpatterns = [
     path("receipt/", views.receipt, name="receipt"),
     path("status/", views.status, name="status"),
     path("status/letters/<int:pk>/", views.status_letter, name="status_letter"),
-    path("status/<str:which>/", views.status_file, name="status_file"),
+    path("status/information/", views.status_information, name="status_information"),
 ]

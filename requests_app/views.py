@@ -149,13 +149,13 @@ def _looked_up(request):
 
 
 @never_cache
-def status_file(request, which):
+def status_information(request):
     """The information provided, for the application looked up in this session, once replied. The
     original of partially disclosed information is never offered."""
     application = _looked_up(request)
     if application is None or application.state not in (Application.State.REPLIED, Application.State.ARCHIVED):
         raise Http404
-    if which != "information" or not application.redacted_file:
+    if not application.redacted_file:
         raise Http404
     file = application.redacted_file
     return FileResponse(file.open("rb"), as_attachment=True, filename=f"{application.tracking_number}提供的信息{Path(file.name).suffix}")
