@@ -52,10 +52,8 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ApplicationEventInline(TimelineInline):
-    model = ApplicationEvent
-    fields = ("on", "action", "from_state", "to_state", "actor", "note", "due_date", "at")
-    verbose_name_plural = "办理记录（只追加，不可修改或删除）"
+class ApplicationRecordInline(TimelineInline):
+    """A read-only record of the application (its timeline, letters, consultations)."""
 
     def has_view_permission(self, request, obj=None):
         # Whoever may see the application sees its whole trail, read-only. Without obj (Django
@@ -64,22 +62,25 @@ class ApplicationEventInline(TimelineInline):
             return staff_of(request.user) is not None or request.user.is_superuser
         return permissions.can_view(request.user, obj)
 
+
+class ApplicationEventInline(ApplicationRecordInline):
+    model = ApplicationEvent
+    fields = ("on", "action", "from_state", "to_state", "actor", "note", "due_date", "at")
+    verbose_name_plural = "办理记录（只追加，不可修改或删除）"
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("application", "actor")
 
 
-class LetterInline(ApplicationEventInline):
+class LetterInline(ApplicationRecordInline):
     """The letters sent or drafted for the application, each with its number and its file."""
 
     model = Letter
     fields = ("number", "kind", "recipient", "dated", "state", "issued_by_name", "download")
     verbose_name_plural = "文书（签发后不可修改）"
 
-    def get_fields(self, request, obj=None):
-        return self.fields
-
     def get_queryset(self, request):
-        return admin.TabularInline.get_queryset(self, request).select_related("application", "issued_by__staff__organisation")
+        return super().get_queryset(request).select_related("application", "issued_by__staff__organisation")
 
     @admin.display(description="状态")
     def state(self, letter):
@@ -95,18 +96,15 @@ class LetterInline(ApplicationEventInline):
         return format_html('<a href="{}">下载</a>', url)
 
 
-class ConsultationInline(ApplicationEventInline):
+class ConsultationInline(ApplicationRecordInline):
     """条例第三十二条、第三十四条: whom the application was sent to for an opinion, and what they said."""
 
     model = Consultation
     fields = ("kind", "consultee", "sent_on", "reply_by", "answered_on", "outcome_text", "opinion", "letter", "disclosure_notice")
     verbose_name_plural = "征求意见（第三方、其他行政机关）"
 
-    def get_fields(self, request, obj=None):
-        return self.fields
-
     def get_queryset(self, request):
-        return admin.TabularInline.get_queryset(self, request).select_related("application", "letter", "disclosure_notice")
+        return super().get_queryset(request).select_related("application", "letter", "disclosure_notice")
 
     @admin.display(description="意见")
     def outcome_text(self, consultation):

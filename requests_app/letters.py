@@ -148,15 +148,15 @@ def chinese_date(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _clause(value):
+def clause(value):
     """Staff text set inside a sentence: the template supplies the full stop, and the 经审查 that most
     decisions open with (staff often type it too). Its lines become paragraphs of their own."""
     text = clean_text(value or "").strip().rstrip("。．.；;，,：:")
     text = re.sub(r"^经审查[，,：:]?", "", text).strip()
-    return _paragraphs(text)
+    return as_paragraphs(text)
 
 
-def _paragraphs(text):
+def as_paragraphs(text):
     # docxtpl starts a new paragraph, with the same layout, at "\a".
     return "\a".join(line.strip() for line in clean_text(text or "").splitlines() if line.strip())
 
@@ -199,10 +199,10 @@ def reply_variables(application):
     reply_type = ReplyType(application.reply_type)
     return {
         "reply_type": reply_type.value,
-        "reply_text": _clause(application.reply_text),
-        "where_public": _clause(application.where_public),
-        "responsible_body": _clause(application.responsible_body),
-        "extra_text": _paragraphs(application.reply_text) if reply_type in NO_PLACE_FOR_REPLY_TEXT else "",
+        "reply_text": clause(application.reply_text),
+        "where_public": clause(application.where_public),
+        "responsible_body": clause(application.responsible_body),
+        "extra_text": as_paragraphs(application.reply_text) if reply_type in NO_PLACE_FOR_REPLY_TEXT else "",
         "attachment": ATTACHED_INFORMATION.get(reply_type, ""),
         "remedy": remedy_paragraph(reply_type, application.organisation),
     }
@@ -451,11 +451,11 @@ def fee_letter(application, schedule, *, by, payment_instructions=""):
     return make_letter(application, LetterKind.FEE, by=by, dated=application.fee_notified_on, context={
         "method": Application.FeeMethod(application.fee_method).label,
         "standard": standard_text(application.fee_method, schedule),
-        "computation": _clause(application.fee_computation),
+        "computation": clause(application.fee_computation),
         "amount": f"{application.fee_amount:.2f}",  # money in a notice: to the fen
         "payment_days": schedule.payment_days,
         "fee_due": chinese_date(application.fee_due),
-        "payment_instructions": _clause(payment_instructions) or DEFAULT_PAYMENT,
+        "payment_instructions": clause(payment_instructions) or DEFAULT_PAYMENT,
     })
 
 
@@ -466,13 +466,13 @@ def consultation_letter(consultation, *, by):
     from .models import Consultation
 
     context = {
-        "matter": _clause(consultation.matter),
+        "matter": clause(consultation.matter),
         "reply_days": Consultation.REPLY_DAYS,
         "reply_by": chinese_date(consultation.reply_by),
     }
     if consultation.kind == Consultation.Kind.THIRD_PARTY:
         kind = LetterKind.THIRD_PARTY_CONSULTATION
-        context["reasons"] = _clause(consultation.reasons)
+        context["reasons"] = clause(consultation.reasons)
     else:
         kind = LetterKind.AGENCY_CONSULTATION
     return make_letter(consultation.application, kind, by=by, dated=consultation.sent_on, context=context,
@@ -483,8 +483,8 @@ def disclosure_decision_letter(consultation, *, by, dated, content, reasons):
     """The 政府信息决定公开告知书 to a third party that objected (条例第三十二条)."""
     return make_letter(consultation.application, LetterKind.DISCLOSURE_DECISION, by=by, dated=dated, context={
         "consulted_on": chinese_date(consultation.sent_on),
-        "content": _clause(content),
-        "reasons": _clause(reasons),
+        "content": clause(content),
+        "reasons": clause(reasons),
     }, recipient=consultation.consultee)
 
 
@@ -497,14 +497,14 @@ def _applicant_words(value):
 
 def correction_reply_variables(application):
     # Staff often open with 经审核 too; the template says it once.
-    reply_text = re.sub(r"^经审核[，,：:]?", "", _clause(application.reply_text)).strip()
+    reply_text = re.sub(r"^经审核[，,：:]?", "", clause(application.reply_text)).strip()
     return {
         "outcome": application.correction_outcome,
         "provided_in": _applicant_words(application.provided_in),
         "inaccuracy": _applicant_words(application.inaccuracy),
         "correct_record": _applicant_words(application.correct_record),
         "reply_text": reply_text,
-        "competent_body": _clause(application.competent_body),
+        "competent_body": clause(application.competent_body),
         "remedy": correction_remedy_paragraph(application.organisation),
     }
 

@@ -240,7 +240,7 @@ def request_supplement(application, *, by, note, on=None):
     days = supplement_period_days(application.organisation)
     application.supplement_due = add_working_days(on, days)
     letter = letters.make_letter(application, LetterKind.SUPPLEMENT, by=by, dated=on, context={
-        "matters": letters._paragraphs(note), "supplement_days": days,
+        "matters": letters.as_paragraphs(note), "supplement_days": days,
         "supplement_due": letters.chinese_date(application.supplement_due),
     })
     note = f"{note}\n补正期限：{application.supplement_due:%Y年%-m月%-d日}前（{days}个工作日）；{_sent(letter)}"
@@ -401,7 +401,7 @@ def extend(application, *, by, on=None, note=""):
     application.extension_proposed_days, application.extension_reason = 0, ""
     _refresh_due_date(application)
     letter = letters.make_letter(application, LetterKind.EXTENSION, by=by, dated=on, context={
-        "days": days, "reason": letters._clause(reason), "due_date": letters.chinese_date(application.due_date),
+        "days": days, "reason": letters.clause(reason), "due_date": letters.chinese_date(application.due_date),
     })
     note = "；".join(part for part in (f"延长{days}个工作日：{reason}", note, _sent(letter)) if part)
     return _move(application, application.state, Action.EXTENDED, by=by, on=on, note=note)
@@ -431,7 +431,7 @@ def request_reasons(application, *, by, on, note):
     check_date(on, "on", "要求说明理由日期", not_before=application.receipt_date, previous="收到申请之日")
     _require(note, "请写明申请的数量、频次明显超过合理范围的情况，以及请申请人说明的事项", "note")
     letter = letters.make_letter(application, LetterKind.REASONS, by=by, dated=on, context={
-        "matters": letters._paragraphs(note), "due_date": letters.chinese_date(application.due_date),
+        "matters": letters.as_paragraphs(note), "due_date": letters.chinese_date(application.due_date),
     })
     return _move(application, application.state, Action.REASONS_REQUESTED, by=by, on=on, note=f"{note}；{_sent(letter)}")
 
@@ -460,7 +460,7 @@ def set_longer_period(application, *, by, days, note):
     application.longer_period_days = days
     _refresh_due_date(application)
     letter = letters.make_letter(application, LetterKind.LONGER_PERIOD, by=by, dated=today, context={
-        "days": days, "reason": letters._clause(note), "due_date": letters.chinese_date(application.due_date),
+        "days": days, "reason": letters.clause(note), "due_date": letters.chinese_date(application.due_date),
     })
     return _move(application, application.state, Action.LONGER_PERIOD_SET, by=by,
                  note=f"延迟{days}个工作日答复：{note}；{_sent(letter)}")
