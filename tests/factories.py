@@ -1,6 +1,7 @@
 """Small builders for test data. Plain functions; each returns a saved object."""
 
 import itertools
+import subprocess
 
 from django.contrib.auth.models import User
 
@@ -181,3 +182,22 @@ def reply_letter_bytes(application):
     assert letter is not None, f"{application} has no reply letter"
     with letter.file.open("rb") as file:
         return file.read()
+
+
+def pdf_texts(docx_paths, out_dir):
+    """Each .docx converted to PDF by LibreOffice (one soffice run for all: its start-up is most of the
+    time) and read back with pypdf: {stem: text}, without the line breaks where the page wrapped."""
+    from pypdf import PdfReader
+
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{out_dir}/profile", "--convert-to", "pdf",
+         "--outdir", str(out_dir), *map(str, docx_paths)],
+        capture_output=True, text=True, timeout=300,
+    )
+    texts = {}
+    for path in docx_paths:
+        pdf = out_dir / f"{path.stem}.pdf"
+        # soffice exits 0 even when it cannot load a file (e.g. Calc installed without Writer).
+        assert pdf.exists(), f"soffice did not convert {path.name}: {done.stdout} {done.stderr}"
+        texts[path.stem] = "".join("".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    return texts

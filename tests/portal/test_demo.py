@@ -1,10 +1,28 @@
+import io
+
+import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from catalog.models import Catalogue, CatalogueItem, ReviewStep
 from disclosure.models import Document
 from portal.models import Organisation, Staff
 from requests_app.models import Application, ApplicationEvent, ReplyType
+from tests.requests_app.test_remedies import CHOICE, FIRST, PARAGRAPH, letter_paragraphs, remedy_of
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    """The demo county, loaded once for this module (load_demo takes tens of seconds). Each test runs
+    in its own savepoint inside this transaction, so what one test changes the next does not see."""
+    # The tests' fast hasher (conftest's fixture is function-scoped, so it is not yet in force here).
+    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def counts():
@@ -14,8 +32,7 @@ def counts():
     }
 
 
-def test_demo_county_loads_and_loading_again_changes_nothing(db, capsys):
-    call_command("load_demo")
+def test_demo_county_loads_and_loading_again_changes_nothing(demo_county, db, capsys):
     first = counts()
     assert first["Organisation"] >= 1 + 15 + 8
     assert Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT).count() >= 15
@@ -37,3 +54,13 @@ def test_demo_county_loads_and_loading_again_changes_nothing(db, capsys):
     call_command("load_demo")
     assert counts() == first
     assert "新增机构 0 个，新增用户 0 个" in capsys.readouterr().out
+
+
+def test_demo_tax_bureau_letters_name_its_superior_not_the_county_government(demo_county, db):
+    letters = Application.objects.filter(organisation__name="国家税务总局青禾县税务局").filter(letters__kind="reply").distinct()
+    assert letters.count() >= 2
+    remedies = {application.reply_type: remedy_of(letter_paragraphs(application)) for application in letters}
+    assert remedies[ReplyType.WITHHELD_THIRD_PARTY] == PARAGRAPH[FIRST].format(body="国家税务总局青禾市税务局")
+    assert remedies[ReplyType.DISCLOSED] == PARAGRAPH[CHOICE].format(body="国家税务总局青禾市税务局", court="青禾县人民法院")
+    ordinary = Application.objects.filter(organisation__name="青禾县公安局").filter(letters__kind="reply").distinct().first()
+    assert "青禾县人民政府" in remedy_of(letter_paragraphs(ordinary))

@@ -15,8 +15,7 @@ from requests_app import letters, permissions, workflow
 from portal.workdays import add_working_days
 from requests_app.models import Application, Consultation, LetterKind, ReplyType
 from requests_app.workflow import WorkflowError
-from tests.factories import make_application
-from tests.requests_app.test_remedies import _pdf_text
+from tests.factories import make_application, pdf_texts
 
 D = datetime.date
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -437,13 +436,14 @@ def test_one_letter_of_each_new_kind_converts_to_pdf_with_its_text(application, 
     }
     out = tmp_path / "pdf"
     out.mkdir()
-    for kind, (owner, words) in expected.items():
-        letter = owner.letters.get(kind=kind)
-        path = out / f"{kind.value}.docx"
-        path.write_bytes(letter_bytes(letter))
-        text = _pdf_text(path, out)
+    paths = []
+    for kind, (owner, _words) in expected.items():
+        paths.append(out / f"{kind.value}.docx")
+        paths[-1].write_bytes(letter_bytes(owner.letters.get(kind=kind)))
+    texts = pdf_texts(paths, out)
+    for kind, (_owner, words) in expected.items():
         for word in words:
-            assert word in text, (kind, word)
+            assert word in texts[kind.value], (kind, word)
 
 
 @at(D(2026, 10, 16))

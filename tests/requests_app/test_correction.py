@@ -18,8 +18,7 @@ from requests_app import permissions, selectors, workflow
 from requests_app.models import Application, CorrectionOutcome, Letter, LetterKind, ReplyType
 from requests_app.remedies import PARAGRAPHS, Remedy
 from requests_app.workflow import WorkflowError
-from tests.factories import make_application, pdf_bytes
-from tests.requests_app.test_remedies import _pdf_text
+from tests.factories import make_application, pdf_bytes, pdf_texts
 from tests.requests_app.test_views import form_data
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -332,7 +331,7 @@ def test_correction_reply_letter_converts_to_pdf_with_its_article_and_remedy(cor
     path = tmp_path / "correction_reply.docx"
     path.write_bytes(letter_bytes(correction))
 
-    text = _pdf_text(path, tmp_path)
+    text = pdf_texts([path], tmp_path)[path.stem]
 
     assert "政府信息更正申请答复书" in text and "第四十一条" in text
     assert "转送有权更正的行政机关青禾县民政局处理" in text

@@ -6,7 +6,7 @@ import datetime
 import time_machine
 
 from requests_app import workflow
-from tests.factories import make_application
+
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 

@@ -6,18 +6,16 @@ import datetime
 import io
 import re
 import shutil
-import subprocess
 
 import docx
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfReader
 
 from requests_app import letters, workflow
 from requests_app.models import Application, Letter, LetterKind, LetterTemplate, ReplySettings, ReplyType
-from tests.factories import make_application
+from tests.factories import make_application, pdf_texts
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 D = datetime.date
@@ -267,15 +265,6 @@ def test_only_the_county_office_keeps_the_templates(client, gongan_clerk, gongan
         assert client.get("/admin/requests_app/lettertemplate/shipped/reply/").status_code == 403
 
 
-def _pdf_text(path, tmp_path):
-    subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )
-    reader = PdfReader(str(path.with_suffix(".pdf")))
-    return "".join("".join(page.extract_text().split()) for page in reader.pages)
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @time_machine.travel(OCT_12)
 def test_one_letter_of_each_kind_opens_in_libreoffice_with_its_text(gongan, gongan_clerk, gongan_reviewer, tmp_path):
@@ -293,10 +282,13 @@ def test_one_letter_of_each_kind_opens_in_libreoffice_with_its_text(gongan, gong
     made = {letter.kind: letter for letter in Letter.objects.filter(application=application)}
     # Letters to consultees: test_consultations.py; the correction reply: test_correction.py.
     assert set(made) == set(letters.APPLICANT_LETTERS) - {LetterKind.CORRECTION_REPLY}
+    paths = []
     for kind, letter in made.items():
-        path = tmp_path / f"{kind}.docx"
-        path.write_bytes(file_bytes(letter))
-        text = _pdf_text(path, tmp_path)
+        paths.append(tmp_path / f"{kind}.docx")
+        paths[-1].write_bytes(file_bytes(letter))
+    texts = pdf_texts(paths, tmp_path)
+    for kind, letter in made.items():
+        text = texts[kind]
         assert LetterKind(kind).label in text and letter.number in text, kind
         # PDF text extraction may move a quotation mark past a digit: compare words only.
         assert re.sub(r"\W", "", letter.paragraphs[3]) in re.sub(r"\W", "", text), kind
