@@ -64,3 +64,22 @@ def test_demo_tax_bureau_letters_name_its_superior_not_the_county_government(dem
     assert remedies[ReplyType.DISCLOSED] == PARAGRAPH[CHOICE].format(body="国家税务总局青禾市税务局", court="青禾县人民法院")
     ordinary = Application.objects.filter(organisation__name="青禾县公安局").filter(letters__kind="reply").distinct().first()
     assert "青禾县人民政府" in remedy_of(letter_paragraphs(ordinary))
+
+
+def test_table_three_identity_holds_on_the_demo_register_for_every_organisation_and_the_county(demo_county, db):
+    from requests_app.statistics import COLUMN_KEYS, ROWS, table_three
+
+    years = sorted({day.year for day in Application.objects.values_list("receipt_date", flat=True)})
+    organisations = Organisation.objects.filter(applications__isnull=False).distinct()
+    assert len(organisations) >= 3 and years
+    for year in years:
+        county = table_three(year)
+        assert county.identity_breaks() == [], year
+        tables = [table_three(year, Application.objects.filter(organisation=organisation)) for organisation in organisations]
+        for table in tables:
+            assert table.identity_breaks() == [], (year, table)
+        # The organisations' tables add up to the county's, cell by cell.
+        for row in ROWS:
+            for column in COLUMN_KEYS:
+                assert sum(table.cell(row, column) for table in tables) == county.cell(row, column), (year, row, column)
+    assert table_three(years[-1]).cell("一、本年新收政府信息公开申请数量", "total") > 0
