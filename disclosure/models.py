@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -489,3 +490,167 @@ class GazetteEntry(models.Model):
         verbose_name_plural = "公报目录"
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["issue", "document"], name="gazette_entry_unique")]
+
+
+def annual_report_due(organisation, year):
+    """条例第四十九条: a department's (and a township's) report for `year` is due by 31 January; 第五十条:
+    the county government's by 31 March."""
+    if organisation.kind == Organisation.Kind.COUNTY_GOVERNMENT:
+        return date(year + 1, 3, 31)
+    return date(year + 1, 1, 31)
+
+
+# Table 四 (行政复议、行政诉讼): three groups of the same five columns; 总计 is the sum of the four before it.
+REVIEW_GROUPS = (("reconsideration", "行政复议"), ("lawsuit_direct", "行政诉讼：未经复议直接起诉"), ("lawsuit_after", "行政诉讼：复议后起诉"))
+REVIEW_COLUMNS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"), ("total", "总计"))
+
+
+def _count(label):
+    return models.PositiveIntegerField(label, default=0)
+
+
+class AnnualReport(models.Model):
+    """政府信息公开工作年度报告 (国办公开办函〔2021〕30号) of one disclosure body for one year. The tables
+    the register holds are computed (table 三, table 二's 行政规范性文件 row) and frozen into `figures`
+    when the report is published; the figures the portal does not hold are entered here, with their
+    sources. A published report is never edited: a correction is a new version, the old one kept."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        RETURNED = "returned", "已退回"
+        SUBMITTED = "submitted", "待审核"
+        PUBLISHED = "published", "已发布"
+        CORRECTED = "corrected", "已更正（旧版本）"
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+    OPEN = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
+
+    organisation = models.ForeignKey(Organisation, verbose_name="报告机关", on_delete=models.PROTECT, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField("年度")
+    version = models.PositiveSmallIntegerField("版本", default=1, editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    corrects = models.OneToOneField(
+        "self", verbose_name="更正的版本", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="correction",
+    )
+    correction_note = CleanTextField("更正说明", blank=True, help_text="更正已发布的报告时填写：更正了什么、为什么")
+
+    overview = CleanTextField("一、总体情况", blank=True, help_text="可先生成草稿，再修改")
+    problems = CleanTextField("五、存在的主要问题及改进情况", blank=True)
+    other_matters = CleanTextField("六、其他需要报告的事项", blank=True)
+
+    # Table 二: the figures the portal does not hold. 县级 bodies make no 规章; the row is entered, usually 0.
+    regulations_issued = _count("规章：本年制发件数")
+    regulations_repealed = _count("规章：本年废止件数")
+    regulations_in_force = _count("规章：现行有效件数")
+    licensing_decisions = _count("行政许可：本年处理决定数量")
+    penalty_decisions = _count("行政处罚：本年处理决定数量")
+    enforcement_decisions = _count("行政强制：本年处理决定数量")
+    fees_amount = models.DecimalField(
+        "行政事业性收费：本年收费金额（万元）", max_digits=12, decimal_places=4, default=0,
+        validators=[MinValueValidator(0, "表二“行政事业性收费”金额不能为负数")],
+    )
+    table_two_source = CleanTextField("表二填报数据来源", blank=True, help_text="例如：行政许可、处罚数据取自县政务服务平台和行政执法监督平台")
+    # Table 四, 15 cells.
+    reconsideration_upheld = _count("行政复议：结果维持")
+    reconsideration_corrected = _count("行政复议：结果纠正")
+    reconsideration_other = _count("行政复议：其他结果")
+    reconsideration_pending = _count("行政复议：尚未审结")
+    reconsideration_total = _count("行政复议：总计")
+    lawsuit_direct_upheld = _count("行政诉讼：未经复议直接起诉：结果维持")
+    lawsuit_direct_corrected = _count("行政诉讼：未经复议直接起诉：结果纠正")
+    lawsuit_direct_other = _count("行政诉讼：未经复议直接起诉：其他结果")
+    lawsuit_direct_pending = _count("行政诉讼：未经复议直接起诉：尚未审结")
+    lawsuit_direct_total = _count("行政诉讼：未经复议直接起诉：总计")
+    lawsuit_after_upheld = _count("行政诉讼：复议后起诉：结果维持")
+    lawsuit_after_corrected = _count("行政诉讼：复议后起诉：结果纠正")
+    lawsuit_after_other = _count("行政诉讼：复议后起诉：其他结果")
+    lawsuit_after_pending = _count("行政诉讼：复议后起诉：尚未审结")
+    lawsuit_after_total = _count("行政诉讼：复议后起诉：总计")
+    table_four_source = CleanTextField("表四填报数据来源", blank=True, help_text="例如：县司法局行政复议台账、县人民法院行政案件统计")
+
+    # Frozen at publication: {"table_three": [[row, [counts]]...], "normative": {...}, "computed_at": ...}.
+    figures = models.JSONField("发布时的统计数据", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "政府信息公开工作年度报告"
+        verbose_name_plural = "政府信息公开工作年度报告"
+        ordering = ["-year", "organisation__tree_id", "organisation__lft", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "version"], name="annual_report_version_unique"),
+            # One report in the making and one published at a time for a body and a year.
+            models.UniqueConstraint(fields=["organisation", "year"], condition=Q(status__in=["draft", "returned", "submitted"]),
+                                    name="annual_report_one_open"),
+            models.UniqueConstraint(fields=["organisation", "year"], condition=Q(status="published"), name="annual_report_one_published"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "returned", "submitted"]) | Q(figures__isnull=False),
+                                   name="annual_report_published_has_figures"),
+        ]
+
+    def __str__(self):
+        suffix = f"（第{self.version}版）" if self.version > 1 else ""
+        return f"{self.organisation.name}{self.year}年政府信息公开工作年度报告{suffix}"
+
+    @property
+    def due_date(self):
+        return annual_report_due(self.organisation, self.year)
+
+    def review_cells(self):
+        """Table 四 as {group: {column: count}}."""
+        return {group: {column: getattr(self, f"{group}_{column}") for column, _ in REVIEW_COLUMNS} for group, _ in REVIEW_GROUPS}
+
+    def figure_errors(self):
+        """Entered figures that break the format's rules, as {field: message naming the cell}."""
+        errors = {}
+        for group, group_label in REVIEW_GROUPS:
+            parts = [getattr(self, f"{group}_{column}") or 0 for column, _ in REVIEW_COLUMNS[:-1]]
+            total = getattr(self, f"{group}_total") or 0
+            if sum(parts) != total:
+                errors[f"{group}_total"] = (
+                    f"表四“{group_label}”的总计应为结果维持、结果纠正、其他结果、尚未审结之和（{sum(parts)}），现填{total}"
+                )
+        if self.regulations_in_force is not None and self.regulations_issued is not None and self.regulations_issued > self.regulations_in_force + self.regulations_repealed:
+            errors["regulations_issued"] = "表二“规章”本年制发件数不能多于现行有效件数与本年废止件数之和"
+        return errors
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        if self.year and self.year > today.year:
+            raise ValidationError({"year": f"不能填报{self.year}年度的报告：该年度尚未开始"})
+        if self.year and self.year < 2008:
+            raise ValidationError({"year": "年度报告自2008年起编制，请检查年度"})
+        if self.organisation_id and self.year and not self.pk:
+            existing = AnnualReport.objects.filter(organisation_id=self.organisation_id, year=self.year)
+            if existing.exists():
+                raise ValidationError({"year": f"{self.organisation.name}{self.year}年度的报告已存在；已发布的报告如需修改，请在原报告上“更正”"})
+
+
+class AnnualReportEvent(models.Model):
+    """One step of an annual report's life. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "创建"
+        EDIT = "edit", "修改"
+        SUBMIT = "submit", "提交审核"
+        RETURN = "return", "退回修改"
+        PUBLISH = "publish", "审核发布"
+        CORRECT = "correct", "发起更正"
+
+    report = models.ForeignKey(AnnualReport, verbose_name="年度报告", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=AnnualReport.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=AnnualReport.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = CleanTextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "年度报告操作记录"
+        verbose_name_plural = "年度报告操作记录"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}（{self.actor}）"

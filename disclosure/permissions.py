@@ -1,9 +1,9 @@
 """What the public sees of government information, and who may do what with it."""
 
 from portal.models import Organisation, Staff
-from portal.permissions import clerk_organisations, has_role_in, is_county_office, staff_of
+from portal.permissions import clerk_organisations, has_role, has_role_in, is_county_office, staff_of
 
-from .models import PUBLIC, Document, DocumentEvent, relatable
+from .models import PUBLIC, AnnualReport, AnnualReportEvent, Document, DocumentEvent, relatable
 
 CLERK, REVIEWER = Staff.Role.CLERK, Staff.Role.REVIEWER
 
@@ -131,3 +131,52 @@ def available_steps(user, document):
         if rule not in results:  # publish and return share one rule: ask it once
             results[rule] = rule(user, document)
     return [step for step, rule in STEP_RULES.items() if results[rule]]
+
+
+# --- 政府信息公开工作年度报告 ---------------------------------------------------------------------
+
+def _writes_report_for(user, organisation):
+    """A body's clerks write its report; the county government's is written by the county office,
+    its 政府信息公开工作主管部门 (条例第三条)."""
+    if organisation.kind == Organisation.Kind.COUNTY_GOVERNMENT:
+        return user.is_superuser or (is_county_office(user) and has_role(user, CLERK))
+    return has_role_in(user, organisation, CLERK)
+
+
+def _reviews_report_for(user, organisation):
+    if organisation.kind == Organisation.Kind.COUNTY_GOVERNMENT:
+        return user.is_superuser or (is_county_office(user) and has_role(user, REVIEWER))
+    return has_role_in(user, organisation, REVIEWER)
+
+
+def can_draft_report(user, organisation):
+    return _writes_report_for(user, organisation)
+
+
+def can_edit_report(user, report):
+    return report.status in AnnualReport.EDITABLE and _writes_report_for(user, report.organisation)
+
+
+def report_submitter_id(report):
+    return report.events.filter(action=AnnualReportEvent.Action.SUBMIT).order_by("-pk").values_list("actor_id", flat=True).first()
+
+
+def can_publish_report(user, report):
+    """Four eyes, as for documents: a reviewer other than the submitter; the county office where the
+    body has no other reviewer."""
+    if report.status != AnnualReport.Status.SUBMITTED or not user.is_authenticated:
+        return False
+    submitted_by = report_submitter_id(report)
+    if user.pk == submitted_by:
+        return False
+    if _reviews_report_for(user, report.organisation):
+        return True
+    return is_county_office(user) and not has_other_reviewer(report.organisation, submitted_by)
+
+
+def can_correct_report(user, report):
+    return (
+        report.status == AnnualReport.Status.PUBLISHED
+        and not AnnualReport.objects.filter(corrects=report).exists()
+        and _writes_report_for(user, report.organisation)
+    )

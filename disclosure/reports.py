@@ -1,0 +1,158 @@
+"""The 政府信息公开工作年度报告's steps: a clerk drafts, a reviewer (not the submitter) publishes, and
+a published report is corrected by a new version, never edited (条例第四十九条、第五十条;
+国办公开办函〔2021〕30号). Publishing freezes the figures computed from the register."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import permissions
+from .models import AnnualReport, AnnualReportEvent
+from .statistics import normative_figures
+from .workflow import WorkflowError
+
+Status, Action = AnnualReport.Status, AnnualReportEvent.Action
+
+# What a correction carries over from the version it corrects: everything staff wrote or entered.
+COPIED_FIELDS = [
+    field.name for field in AnnualReport._meta.concrete_fields
+    if field.editable and field.name not in ("id", "organisation", "year", "correction_note")
+]
+
+
+def _locked(report):
+    return AnnualReport.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=report.pk)
+
+
+def _record(report, action, from_status, *, by, note=""):
+    return AnnualReportEvent.objects.create(report=report, action=action, from_status=from_status, to_status=report.status,
+                                            actor=by, note=note)
+
+
+def _full_clean(report):
+    try:
+        report.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise WorkflowError(messages[0], field=None if field == "__all__" else field) from None
+
+
+def compute_figures(organisation, year):
+    """What the register says of `organisation`'s year: table 三 and table 二's 行政规范性文件 row."""
+    # requests_app reads disclosure (the reply letters quote documents), so the import is here.
+    from requests_app.models import Application
+    from requests_app.statistics import table_three
+
+    normative = normative_figures(year, [organisation.pk])
+    return {
+        "table_three": table_three(year, Application.objects.filter(organisation=organisation)).rows(),
+        "normative": {"issued": normative.issued, "repealed": normative.repealed, "in_force": normative.in_force},
+        "computed_at": timezone.now().isoformat(),
+    }
+
+
+@transaction.atomic
+def start(organisation, year, *, by):
+    """A new draft of `organisation`'s report for `year`."""
+    if not permissions.can_draft_report(by, organisation):
+        raise WorkflowError("只能编制本单位的年度报告（县人民政府的报告由县政府办公室编制）")
+    report = AnnualReport(organisation=organisation, year=year, created_by=by)
+    _full_clean(report)
+    report.save()
+    _record(report, Action.CREATE, "", by=by)
+    return report
+
+
+@transaction.atomic
+def update(report, *, by, **values):
+    """Staff edit the text and the entered figures of a draft."""
+    report = _locked(report)
+    if not permissions.can_edit_report(by, report):
+        raise WorkflowError("只有本单位发布员可以修改草稿或退回的报告")
+    for name, value in values.items():
+        if name not in COPIED_FIELDS and name != "correction_note":
+            raise WorkflowError(f"“{name}”不能在此修改")
+        setattr(report, name, value)
+    _full_clean(report)
+    report.save()
+    _record(report, Action.EDIT, report.status, by=by)
+    return report
+
+
+@transaction.atomic
+def submit(report, *, by, note=""):
+    report = _locked(report)
+    if not permissions.can_edit_report(by, report):
+        raise WorkflowError("只有本单位发布员可以提交本单位的报告")
+    if report.year >= timezone.localdate().year:
+        raise WorkflowError(f"{report.year}年度尚未结束，报告须在次年提交", field="year")
+    _full_clean(report)
+    errors = report.figure_errors()
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise WorkflowError(message, field=field)
+    if not report.overview.strip():
+        raise WorkflowError("请填写“一、总体情况”（可先生成草稿再修改）", field="overview")
+    if report.corrects_id and not report.correction_note.strip():
+        raise WorkflowError("更正已发布的报告，请写明更正说明", field="correction_note")
+    before = report.status
+    report.status = Status.SUBMITTED
+    report.save(update_fields=["status", "updated_at"])
+    _record(report, Action.SUBMIT, before, by=by, note=note)
+    return report
+
+
+def _check_reviewer(by, report, step):
+    if permissions.can_publish_report(by, report):
+        return
+    if report.status == Status.SUBMITTED and permissions.report_submitter_id(report) == by.pk:
+        raise WorkflowError(f"不能{step}自己提交的报告：须由本单位另一名审核员审核；本单位没有其他审核员的，由县政府办公室审核")
+    raise WorkflowError(f"只有本单位审核员可以{step}待审核的报告")
+
+
+@transaction.atomic
+def return_to_draft(report, *, by, note):
+    report = _locked(report)
+    _check_reviewer(by, report, "退回")
+    if not note.strip():
+        raise WorkflowError("请写明退回的理由", field="note")
+    report.status = Status.RETURNED
+    report.save(update_fields=["status", "updated_at"])
+    _record(report, Action.RETURN, Status.SUBMITTED, by=by, note=note)
+    return report
+
+
+@transaction.atomic
+def publish(report, *, by, note=""):
+    """The reviewer's approval: the figures are computed now and kept with the report; a correction
+    replaces the version it corrects, which stays on file marked 已更正."""
+    report = _locked(report)
+    _check_reviewer(by, report, "审核发布")
+    if report.corrects_id:
+        previous = _locked(report.corrects)
+        previous.status = Status.CORRECTED
+        previous.save(update_fields=["status", "updated_at"])
+        _record(previous, Action.CORRECT, Status.PUBLISHED, by=by, note=f"已由第{report.version}版更正：{report.correction_note}")
+    report.figures = compute_figures(report.organisation, report.year)
+    report.status = Status.PUBLISHED
+    report.published_at = timezone.now()
+    report.save(update_fields=["figures", "status", "published_at", "updated_at"])
+    _record(report, Action.PUBLISH, Status.SUBMITTED, by=by, note=note)
+    return report
+
+
+@transaction.atomic
+def correct(report, *, by, note=""):
+    """Start a correction of a published report: a new version, a draft, with everything the published
+    one says; the published one stays public until the correction is published."""
+    report = _locked(report)
+    if not permissions.can_correct_report(by, report):
+        raise WorkflowError("只有本单位发布员可以更正本单位已发布的报告，且同一时间只能有一份更正")
+    correction = AnnualReport(
+        organisation=report.organisation, year=report.year, version=report.version + 1, corrects=report,
+        created_by=by, correction_note=note, **{name: getattr(report, name) for name in COPIED_FIELDS},
+    )
+    correction.status = Status.DRAFT
+    correction.save()
+    _record(correction, Action.CREATE, "", by=by, note=f"更正第{report.version}版")
+    return correction
