@@ -4,6 +4,7 @@ a published report is corrected by a new version, never edited (条例第四十�
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import permissions
@@ -156,3 +157,41 @@ def correct(report, *, by, note=""):
     correction.save()
     _record(correction, Action.CREATE, "", by=by, note=f"更正第{report.version}版")
     return correction
+
+
+def _change(now, before):
+    if now == before:
+        return "与上年持平"
+    return f"较上年{'增加' if now > before else '减少'}{abs(now - before)}件"
+
+
+def draft_overview(organisation, year):
+    """A first draft of 一、总体情况 from the register, compared with the year before; staff rewrite it."""
+    from catalog.permissions import public_catalogues
+    from requests_app.models import Application
+    from requests_app.selectors import disclosure_applications
+
+    def published(in_year):
+        return permissions.public_documents().filter(organisation=organisation, publish_date__year=in_year).count()
+
+    def received(in_year):
+        return disclosure_applications(Application.objects.filter(organisation=organisation, receipt_date__year=in_year))
+
+    documents, documents_before = published(year), published(year - 1)
+    domains = public_catalogues().filter(organisation=organisation).values("domain").distinct().count()
+    applications = received(year)
+    count, count_before = applications.count(), received(year - 1).count()
+    answered = applications.filter(replied_on__isnull=False)
+    on_time = answered.filter(replied_on__lte=F("due_date")).count()
+    answered_count = answered.count()
+    paragraphs = [
+        f"{year}年，{organisation.name}认真贯彻落实《中华人民共和国政府信息公开条例》，推进政务公开标准化规范化工作。",
+        f"（一）主动公开。全年主动公开政府信息{documents}件，{_change(documents, documents_before)}；"
+        f"已发布{domains}个领域的基层政务公开标准目录。",
+        f"（二）依申请公开。全年新收政府信息公开申请{count}件，{_change(count, count_before)}；"
+        + (f"已答复{answered_count}件，按期答复{on_time}件，按期答复率{on_time / answered_count:.1%}。" if answered_count else "尚无已答复的申请。"),
+        "（三）政府信息管理。（请填写：信息发布审核、公开属性源头认定、不予公开信息年度评估等情况。）",
+        "（四）平台建设。（请填写：政府网站信息公开专栏、政务新媒体等平台建设情况。）",
+        "（五）监督保障。（请填写：工作考核、社会评议、责任追究等情况。）",
+    ]
+    return "\n".join(paragraphs)

@@ -167,3 +167,20 @@ def test_a_returned_report_goes_back_to_its_clerk_with_the_reason(gongan, gongan
 def test_the_county_government_is_a_kind_of_organisation_with_its_own_due_date(db):
     government = make_organisation("某县人民政府", kind=Organisation.Kind.COUNTY_GOVERNMENT)
     assert annual_report_due(government, 2025) == D(2026, 3, 31)
+
+
+@at(FEB_2027)
+def test_the_overview_draft_gives_the_years_figures_against_the_year_before(gongan, gongan_clerk, gongan_reviewer):
+    from tests.factories import make_document, publish_document
+
+    for day in (D(2025, 5, 6), D(2026, 4, 1), D(2026, 6, 1), D(2026, 9, 1)):
+        with on(day):
+            publish_document(make_document(gongan, gongan_clerk, title=f"关于{day:%m月%d日}工作的通知", written_date=day), gongan_clerk, gongan_reviewer)
+    answered(gongan, gongan_clerk, gongan_reviewer, received=D(2026, 3, 2), replied=D(2026, 3, 20))
+    # Received 2026-05-11, answered after its 20 working days.
+    answered(gongan, gongan_clerk, gongan_reviewer, received=D(2026, 5, 11), replied=D(2026, 6, 30))
+
+    text = reports.draft_overview(gongan, 2026)
+
+    assert "全年主动公开政府信息3件，较上年增加2件" in text
+    assert "全年新收政府信息公开申请2件，较上年增加2件；已答复2件，按期答复1件，按期答复率50.0%。" in text
