@@ -2,6 +2,8 @@
 a published report is corrected by a new version, never edited (条例第四十九条、第五十条;
 国办公开办函〔2021〕30号). Publishing freezes the figures computed from the register."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -195,3 +197,32 @@ def draft_overview(organisation, year):
         "（五）监督保障。（请填写：工作考核、社会评议、责任追究等情况。）",
     ]
     return "\n".join(paragraphs)
+
+
+@dataclass
+class ReportTables:
+    """Tables 二, 三 and 四 as the national format lays them out, for the page and the downloads."""
+
+    normative_rows: list  # [(信息内容, 本年制发件数, 本年废止件数, 现行有效件数)] for 规章 and 行政规范性文件
+    decisions: list  # [(信息内容, 本年处理决定数量)] for 行政许可, 行政处罚, 行政强制
+    fees_amount: object  # 行政事业性收费, 万元
+    table_three: list  # [(row, [count per column])]
+    table_four: list  # the 15 cells, group by group, column by column
+
+
+def tables(report):
+    """A published report's tables from the figures frozen when it was published; a draft's computed now."""
+    figures = report.figures or compute_figures(report.organisation, report.year)
+    normative = figures["normative"]
+    return ReportTables(
+        normative_rows=[
+            ("规章", report.regulations_issued, report.regulations_repealed, report.regulations_in_force),
+            ("行政规范性文件", normative["issued"], normative["repealed"], normative["in_force"]),
+        ],
+        decisions=[
+            ("行政许可", report.licensing_decisions), ("行政处罚", report.penalty_decisions), ("行政强制", report.enforcement_decisions),
+        ],
+        fees_amount=report.fees_amount,
+        table_three=[(row, list(counts)) for row, counts in figures["table_three"]],
+        table_four=[cell for cells in report.review_cells().values() for cell in cells.values()],
+    )

@@ -184,3 +184,20 @@ def test_the_overview_draft_gives_the_years_figures_against_the_year_before(gong
 
     assert "全年主动公开政府信息3件，较上年增加2件" in text
     assert "全年新收政府信息公开申请2件，较上年增加2件；已答复2件，按期答复1件，按期答复率50.0%。" in text
+
+
+@at(FEB_2027)
+def test_a_drafts_tables_are_computed_now_and_a_published_reports_are_those_it_was_published_with(gongan, gongan_clerk, gongan_reviewer):
+    answered(gongan, gongan_clerk, gongan_reviewer, received=D(2026, 3, 2), replied=D(2026, 3, 20), reply_type=ReplyType.UNAVAILABLE_NOT_HELD)
+    report = written(reports.start(gongan, 2026, by=gongan_clerk), gongan_clerk, penalty_decisions=35,
+                     lawsuit_after_corrected=1, lawsuit_after_pending=2, lawsuit_after_total=3)
+
+    draft = reports.tables(report)
+
+    assert dict(draft.table_three)["（四）无法提供 1.本机关不掌握相关政府信息"] == [1, 0, 0, 0, 0, 0, 1]
+    assert draft.decisions[1] == ("行政处罚", 35) and draft.normative_rows[1] == ("行政规范性文件", 0, 0, 0)
+    assert draft.table_four == [0] * 10 + [0, 1, 0, 2, 3]
+    reports.submit(report, by=gongan_clerk)
+    published = reports.publish(report, by=gongan_reviewer)
+    answered(gongan, gongan_clerk, gongan_reviewer, received=D(2026, 4, 1), replied=D(2026, 4, 10), reply_type=ReplyType.UNAVAILABLE_NOT_HELD)
+    assert dict(reports.tables(published).table_three)["（四）无法提供 1.本机关不掌握相关政府信息"] == [1, 0, 0, 0, 0, 0, 1]
