@@ -370,7 +370,8 @@ UNKNOWN_TOKEN = "接口令牌无效或已被撤销"
 
 class BearerTokenAuthentication(BaseAuthentication):
     """`Authorization: Bearer <token>` (portal.tokens): the request acts as the token's service user;
-    request.auth is the ApiToken. Every failure is a 401 with a Chinese message."""
+    request.auth is the ApiToken. For the push views only, where no other way in exists: a missing
+    header is already the 401 (with a Chinese message, as every failure here)."""
 
     def authenticate(self, request):
         header = get_authorization_header(request)

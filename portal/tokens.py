@@ -32,11 +32,12 @@ def issue(token, *, by):
     which exists nowhere else from now on."""
     if not can_manage_api_tokens(by):
         raise TokenError("只有县政府办公室可以创建接口令牌")
+    User = get_user_model()
     prefix = secrets.token_hex(4)
-    while ApiToken.objects.filter(prefix=prefix).exists():
+    while ApiToken.objects.filter(prefix=prefix).exists() or User.objects.filter(username=f"api-{prefix}").exists():
         prefix = secrets.token_hex(4)
     raw = f"{prefix}.{secrets.token_urlsafe(32)}"
-    user = get_user_model()(username=f"api-{prefix}", first_name=token.name[:150], is_active=False, is_staff=False)
+    user = User(username=f"api-{prefix}", first_name=token.name[:150], is_active=False, is_staff=False)
     user.set_unusable_password()
     user.save()
     # A clerk of its organisation, so disclosure.workflow's own rules (create, submit) apply to it

@@ -341,3 +341,36 @@ def test_the_schema_documents_the_push_endpoints_with_the_bearer_scheme_and_thei
     assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
     assert "/api/v1/push/documents/{id}/submit/" in schema["paths"]
     assert "/api/v1/push/documents/{id}/attachments/" in schema["paths"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_posts_at_once_create_one_document_and_get_the_same_answer(secret):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    data = fields()
+    barrier = threading.Barrier(2)
+    answers, errors = [], []
+
+    def send():
+        try:
+            barrier.wait()
+            response = post(Client(), secret, PUSH, data, HTTP_IDEMPOTENCY_KEY="at-once")
+            answers.append((response.status_code, response.json()))
+        except Exception as exc:  # noqa: BLE001 - any failure is the test's finding
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert [status for status, _ in answers] == [201, 201] and answers[0][1] == answers[1][1]
+    assert Document.objects.count() == 1 and IdempotentRequest.objects.count() == 1
