@@ -373,6 +373,9 @@ class DocumentEvent(models.Model):
         WITHDRAW = "withdraw", "撤回"
         VALIDITY = "validity", "变更有效性"
         ASSESS = "assess", "年度评估"
+        # Through the push API (disclosure.push); the back office keeps edits in the history instead.
+        EDIT = "edit", "修改"
+        ATTACH = "attach", "上传附件"
 
     document = models.ForeignKey(Document, verbose_name="政府信息", on_delete=models.CASCADE, related_name="events")
     action = models.CharField("操作", max_length=20, choices=Action.choices)

@@ -9,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from mptt.admin import DraggableMPTTAdmin
 
-from . import holiday_notice, signals, todo
-from .models import CalendarDay, Organisation, Staff
-from .permissions import acts_for, is_county_office, staff_of
+from . import holiday_notice, signals, todo, tokens
+from .models import ApiToken, CalendarDay, Organisation, Staff
+from .permissions import acts_for, can_manage_api_tokens, is_county_office, staff_of
 
 
 def staff_display(user):
@@ -278,3 +278,70 @@ class CalendarDayAdmin(BackOfficeAdmin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         calendar_changed(request)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RefusedFormIs400, admin.ModelAdmin):
+    """The county office issues an organisation's push token (the secret is shown once, on the page
+    that answers the save) and revokes it; a token is never edited or deleted."""
+
+    list_display = ("name", "organisation", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("organisation",)
+    list_select_related = ("organisation", "created_by")
+    search_fields = ("name", "prefix")
+    fields = ("name", "organisation", "prefix", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by")
+    actions = ("revoke",)
+
+    def has_module_permission(self, request):
+        return can_manage_api_tokens(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_api_tokens(request.user)
+
+    def has_add_permission(self, request):
+        return can_manage_api_tokens(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        # Only the list's revoke action; the change page is read-only (get_readonly_fields).
+        return can_manage_api_tokens(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("prefix", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by")
+        return self.fields
+
+    def get_fields(self, request, obj=None):
+        return ("name", "organisation") if obj is None else self.fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.filter(is_disclosure_body=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing of a token changes but its revocation
+        try:
+            obj.issued_secret = tokens.issue(obj, by=request.user)
+        except tokens.TokenError as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The secret goes into this one page and nowhere else: no message (stored in the session), no log.
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"接口令牌已创建：{obj.name}", "opts": self.opts, "token": obj, "secret": obj.issued_secret,
+        }
+        response = TemplateResponse(request, "admin/portal/apitoken/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="撤销所选接口令牌", permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = [token for token in queryset if not token.is_revoked]
+        for token in revoked:
+            tokens.revoke(token, by=request.user)
+        messages.success(request, f"已撤销{len(revoked)}个接口令牌，使用它们的请求将被拒绝")

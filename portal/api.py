@@ -1,6 +1,7 @@
-"""The read-only REST API's common parts (pagination, spreadsheet renderers, conditional GET, the
-anonymous rate limit) and its organisations endpoint. catalog.api and disclosure.api build on these;
-portal reaches them only through the URL includes in portal.api_urls."""
+"""The REST API's common parts (pagination, spreadsheet renderers, conditional GET, the anonymous rate
+limit, the push API's bearer-token authentication), its index at /api/v1/ and its organisations
+endpoint. catalog.api, disclosure.api and disclosure.push build on these; portal reaches them only
+through the URL includes in portal.api_urls."""
 
 import csv
 import io
@@ -15,17 +16,22 @@ from django.utils.cache import patch_vary_headers
 from django.utils.decorators import decorator_from_middleware
 from django.utils.http import http_date
 from django_filters import rest_framework as filters
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from rest_framework import mixins, pagination, serializers, viewsets
-from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound, Throttled, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
+from . import tokens
 from .models import Organisation
 from .selectors import public_organisations
 from .text import csv_text, set_text_cell
@@ -353,3 +359,91 @@ class OrganisationViewSet(ReadOnlyViewSet):
         ("email", "电子邮箱"), ("office_hours", "办公时间"), ("is_disclosure_body", "政府信息公开主体"),
         ("page_url", "页面地址"),
     ]
+
+
+# ---------------------------------------------------------------- the push API's tokens
+
+NO_TOKEN = "缺少接口令牌：请在请求头中加入 Authorization: Bearer <令牌>（令牌由县政府办公室在后台创建）"
+MALFORMED_TOKEN = "接口令牌格式不正确：请求头应为 Authorization: Bearer <令牌>"
+UNKNOWN_TOKEN = "接口令牌无效或已被撤销"
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <token>` (portal.tokens): the request acts as the token's service user;
+    request.auth is the ApiToken. For the push views only, where no other way in exists: a missing
+    header is already the 401 (with a Chinese message, as every failure here)."""
+
+    def authenticate(self, request):
+        header = get_authorization_header(request)
+        if not header:
+            raise AuthenticationFailed(NO_TOKEN)
+        try:
+            scheme, _, raw = header.decode("ascii").partition(" ")
+        except UnicodeDecodeError:
+            raise AuthenticationFailed(MALFORMED_TOKEN) from None
+        raw = raw.strip()
+        if scheme.lower() != "bearer" or not raw or " " in raw:
+            raise AuthenticationFailed(MALFORMED_TOKEN)
+        token = tokens.authenticate(raw)
+        if token is None:
+            raise AuthenticationFailed(UNKNOWN_TOKEN)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        # Its presence makes DRF answer 401 rather than 403.
+        return 'Bearer realm="api"'
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = BearerTokenAuthentication
+    name = "pushToken"
+
+    def get_security_definition(self, auto_schema):
+        scheme = build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
+        scheme["description"] = "县政府办公室在后台为本单位创建的接口令牌（只显示一次）"
+        return scheme
+
+
+# ---------------------------------------------------------------- the index
+
+
+class ApiIndexEntrySerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="名称")
+    description = serializers.CharField(help_text="说明")
+    url = serializers.URLField(help_text="地址")
+
+
+class ApiIndexSerializer(serializers.Serializer):
+    endpoints = ApiIndexEntrySerializer(many=True, help_text="各接口")
+
+
+# (URL name, name, description), in the order a newcomer reads them.
+INDEX = [
+    ("api:organisation-list", "机构", "有政府信息公开页面的机构，按机构树排列"),
+    ("api:domain-list", "公开领域", "政务公开标准化规范化的公开领域"),
+    ("api:catalogue-list", "标准目录", "各机构各领域已发布的标准目录"),
+    ("api:catalogue-item-list", "目录事项", "标准目录的一级、二级事项及其要素；tree=1 嵌套列出"),
+    ("api:document-list", "政府信息", "已发布的主动公开政府信息，按发布日期从新到旧，游标翻页"),
+    ("api:gazette-issue-list", "政府公报", "已发布的政府公报各期"),
+    ("api:change-list", "变化记录", "公开信息的发布、变更、撤回，供镜像同步（since=上次的 cursor）"),
+    ("catalog:county_export", "全县标准目录工作簿", "全县已发布的标准目录，一个领域一张工作表（xlsx）"),
+    ("api:push-document-list", "推送政府信息", "部门业务系统凭接口令牌创建、修改本单位的草稿，上传附件，提交审核"),
+    ("api_schema", "接口描述", "OpenAPI 3 描述（YAML；format=json 为 JSON）"),
+    ("api_docs", "接口文档", "可在浏览器中试用的接口文档"),
+]
+
+
+@extend_schema(summary="接口目录", description="本接口的各个地址及其说明。", responses=ApiIndexSerializer)
+class ApiIndexView(APIView):
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [AnonymousThrottle]
+    authentication_classes = []
+
+    def get(self, request):
+        return Response({"endpoints": [
+            {"name": name, "description": description, "url": request.build_absolute_uri(reverse(url_name))}
+            for url_name, name, description in INDEX
+        ]})
+
+    def throttled(self, request, wait):
+        raise ApiThrottled(wait=math.ceil(wait) if wait else None)

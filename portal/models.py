@@ -177,3 +177,70 @@ class PublicChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}{self.object_id}{self.get_action_display()}"
+
+
+class ApiToken(models.Model):
+    """An organisation's key to the push API (/api/v1/push/), for its own business system. The county
+    office issues it (portal.tokens.issue); the secret is shown once and only its SHA-256 is kept.
+    Each token acts through its own service user (`user`: not staff, unable to log in, a clerk of
+    the organisation), so documents and events name the token, and a reviewer is never the submitter.
+    Never deleted: revoked, with who and when."""
+
+    name = CleanCharField("名称", max_length=100, help_text="使用此令牌的系统，例如：县公安局户政业务系统")
+    organisation = models.ForeignKey(Organisation, verbose_name="所属机构", on_delete=models.PROTECT, related_name="api_tokens")
+    # The first characters of the secret, not secret themselves: found by them, shown by them.
+    prefix = models.CharField("前缀", max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField("密钥摘要（SHA-256）", max_length=64, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="接口用户", on_delete=models.PROTECT, related_name="api_token", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="撤销人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="api_token_revoked_with_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+
+class IdempotentRequest(models.Model):
+    """A push POST sent with an Idempotency-Key, and its answer: the same key again from the same
+    token gets this answer, and nothing is done twice. Only answers that changed something (2xx) are
+    kept; a refused request wrote nothing and may be sent again with the same key."""
+
+    token = models.ForeignKey(ApiToken, verbose_name="接口令牌", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField("幂等键", max_length=255)
+    request_hash = models.CharField("请求摘要（SHA-256）", max_length=64)
+    response_status = models.PositiveSmallIntegerField("响应状态码")
+    response_body = models.JSONField("响应内容")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "幂等请求记录"
+        verbose_name_plural = "幂等请求记录"
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotent_request_unique_key")]
+
+    def __str__(self):
+        return f"{self.token.prefix} {self.key}"

@@ -52,3 +52,9 @@ def clerk_organisations(user):
     if staff is None or not staff.is_clerk:
         return qs.none()
     return qs.filter(pk=staff.organisation_id)
+
+
+def can_manage_api_tokens(user):
+    """The push API's tokens are the county office's to issue and revoke; clerks and reviewers never
+    see them."""
+    return user.is_authenticated and is_county_office(user)
