@@ -242,9 +242,11 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME}政府信息公开数据接口",
     "DESCRIPTION": (
-        "只读、公开的数据接口：机构、公开领域、标准目录及其事项、主动公开的政府信息、政府公报。"
+        "公开的只读数据接口：机构、公开领域、标准目录及其事项、主动公开的政府信息、政府公报、变更记录。"
         "各列表支持 format=csv 和 format=xlsx 导出（列名为中文）；响应带 ETag，可用 If-None-Match 条件请求；"
         "匿名访问按地址限速，超出时返回 429 和 Retry-After。"
+        "各单位业务系统凭县政府办公室发放的令牌（Authorization: Bearer）经 /api/v1/push/ 报送本单位的信息草稿、上传附件并提交审核，"
+        "不能发布；POST 可带 Idempotency-Key，重复提交返回首次结果。"
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

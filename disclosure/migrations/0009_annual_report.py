@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0007_backfill_public_changes'),
+        ('disclosure', '0008_push'),
         ('portal', '0005_public_change'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
