@@ -607,3 +607,7 @@ class TopicAdmin(BackOfficeAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The annual reports have their own module; importing it registers them.
+from . import report_admin  # noqa: E402, F401

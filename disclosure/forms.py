@@ -150,3 +150,26 @@ class GazetteIssueForm(forms.ModelForm):
         if was_published and cleaned.get("pdf") and not cleaned.get("correction_note", "").strip():
             self.add_error("correction_note", "已发布的公报更换PDF须写明更正说明（更正了什么）")
         return cleaned
+
+
+# --- 政府信息公开工作年度报告 ---------------------------------------------------------------------
+
+class CorrectReportForm(NoteForm):
+    button = "更正此报告"
+    note = CleanFormField(
+        label="更正说明（必填）", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请写明更正什么、为什么"},
+    )
+
+
+class OverviewDraftForm(forms.Form):
+    """No fields: the step writes the generated draft into 一、总体情况."""
+
+    button = "根据统计数据生成“总体情况”草稿"
+
+    @classmethod
+    def unbound(cls, report, action):
+        return cls(auto_id=f"id_{action}_%s")
+
+    def arguments(self):
+        return {}

@@ -1,5 +1,7 @@
 """What the public sees of government information, and who may do what with it."""
 
+from django.db.models import Q
+
 from portal.models import Organisation, Staff
 from portal.permissions import clerk_organisations, has_role, has_role_in, is_county_office, staff_of
 
@@ -180,3 +182,41 @@ def can_correct_report(user, report):
         and not AnnualReport.objects.filter(corrects=report).exists()
         and _writes_report_for(user, report.organisation)
     )
+
+
+REPORT_STEP_RULES = {
+    "overview": can_edit_report,
+    "submit": can_edit_report,
+    "publish": can_publish_report,
+    "return": can_publish_report,
+    "correct": can_correct_report,
+}
+
+
+def available_report_steps(user, report):
+    """The steps `user` may take on the annual report now, in the order the page offers them."""
+    return [step for step, rule in REPORT_STEP_RULES.items() if rule(user, report)]
+
+
+def visible_reports(user):
+    """Back office: the county office sees every body's reports, staff their own organisation's."""
+    if is_county_office(user):
+        return AnnualReport.objects.all()
+    staff = staff_of(user)
+    if staff is None:
+        return AnnualReport.objects.none()
+    return AnnualReport.objects.filter(organisation_id=staff.organisation_id)
+
+
+def report_organisations(user):
+    """The bodies whose reports `user` may start: their own as a clerk; the county government's for
+    the county office's clerks (as _writes_report_for)."""
+    bodies = Organisation.objects.filter(is_disclosure_body=True).exclude(kind__in=[Organisation.Kind.VILLAGE, Organisation.Kind.RESIDENTS])
+    if user.is_superuser:
+        return bodies
+    staff = staff_of(user)
+    if staff is None or not staff.is_clerk:
+        return bodies.none()
+    government = Q(kind=Organisation.Kind.COUNTY_GOVERNMENT)
+    mine = Q(pk=staff.organisation_id) & ~government
+    return bodies.filter(mine | government if staff.is_county_office else mine)

@@ -226,3 +226,41 @@ def tables(report):
         table_three=[(row, list(counts)) for row, counts in figures["table_three"]],
         table_four=[cell for cells in report.review_cells().values() for cell in cells.values()],
     )
+
+
+def write_overview_draft(report, *, by):
+    """Put the generated draft of 一、总体情况 into the report, for staff to rewrite."""
+    return update(report, by=by, overview=draft_overview(report.organisation, report.year))
+
+
+@dataclass
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def table_three_layout(rows):
+    """Table 三's rows as the national format prints them: the row labels as cells with their spans
+    (三、本年度办理结果 spanning its results, each （三）… group spanning its items), then the counts."""
+    results = [row for row, _counts in rows if row.startswith("（")]
+    groups = {}
+    for row in results:
+        groups.setdefault(row.split(" ", 1)[0], []).append(row)
+    laid_out = []
+    for row, counts in rows:
+        labels = []
+        if not row.startswith("（"):
+            labels.append(Cell(row, colspan=3))
+        else:
+            if row == results[0]:
+                labels.append(Cell("三、本年度办理结果", rowspan=len(results)))
+            group, _, item = row.partition(" ")
+            if not item:
+                labels.append(Cell(group, colspan=2))
+            else:
+                if groups[group][0] == row:
+                    labels.append(Cell(group, rowspan=len(groups[group])))
+                labels.append(Cell(item))
+        laid_out.append((labels, counts))
+    return laid_out
