@@ -17,11 +17,11 @@ from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
+from portal.official_docx import official_page, set_font
 from portal.text import clean_text
 
 from .models import Application, Letter, LetterKind, LetterSeries, LetterTemplate, ReplyType
@@ -240,12 +240,6 @@ HEADING_SIZE = Pt(22)
 LINE_SPACING = Pt(28.9)
 
 
-def _set_font(font, element, name):
-    # python-docx's font.name sets only the Latin fonts; Chinese text uses w:eastAsia.
-    font.name = name
-    element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
 def _add_paragraph(document, text, *, align=None, indent=False, font=BODY_FONT, size=BODY_SIZE):
     paragraph = document.add_paragraph()
     if align is not None:
@@ -254,7 +248,7 @@ def _add_paragraph(document, text, *, align=None, indent=False, font=BODY_FONT, 
         paragraph.paragraph_format.first_line_indent = size * 2
     run = paragraph.add_run(text)
     run.font.size = size
-    _set_font(run.font, run._element, font)
+    set_font(run.font, run._element, font)
     return paragraph
 
 
@@ -263,13 +257,11 @@ def layout(source):
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    official_page(section)
 
     normal = document.styles["Normal"]
     normal.font.size = BODY_SIZE
-    _set_font(normal.font, normal.element, BODY_FONT)
+    set_font(normal.font, normal.element, BODY_FONT)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = LINE_SPACING
     normal.paragraph_format.space_before = Pt(0)
