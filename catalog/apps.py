@@ -18,4 +18,4 @@ class CatalogConfig(AppConfig):
         # catalogue pages show (domains, an item corrected in place), whatever path it takes.
         for model in (Domain, Catalogue, CatalogueItem):
             for signal in (post_save, post_delete):
-                signal.connect(cache.invalidate, sender=model, dispatch_uid=f"pages.{model.__name__}.{signal is post_save}")
+                signal.connect(cache.invalidate, sender=model, dispatch_uid=f"pages.{model.__name__}")

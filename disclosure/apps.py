@@ -22,4 +22,4 @@ class DisclosureConfig(AppConfig):
 
         for model in (Guide, Topic, GazetteIssue, GazetteEntry, GazettePdf):
             for signal in (post_save, post_delete):
-                signal.connect(cache.invalidate, sender=model, dispatch_uid=f"pages.{model.__name__}.{signal is post_save}")
+                signal.connect(cache.invalidate, sender=model, dispatch_uid=f"pages.{model.__name__}")

@@ -7,10 +7,12 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+        from mptt.signals import node_moved
 
         from . import cache
         from .models import Organisation
 
-        # Organisation names and the tree are on every public page: cached pages go stale with them.
-        for signal in (post_save, post_delete):
-            signal.connect(cache.invalidate, sender=Organisation, dispatch_uid=f"portal.pages.{signal is post_save}")
+        # Organisation names and their order in the tree are on every public page: cached pages go stale
+        # with them (a drag and drop in the admin moves a node without saving it).
+        for signal in (post_save, post_delete, node_moved):
+            signal.connect(cache.invalidate, sender=Organisation, dispatch_uid="pages.Organisation")

@@ -196,11 +196,14 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": (
-            {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 5000}}
+            # No default timeout: the generation is kept until bumped; pages are stored with theirs.
+            {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "TIMEOUT": None,
+             "OPTIONS": {"MAX_ENTRIES": 5000}}
             if DEBUG
             else {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": str(VAR_DIR / "page-cache"),
+                "TIMEOUT": None,
                 "OPTIONS": {"MAX_ENTRIES": 5000},
             }
         ),

@@ -137,6 +137,14 @@ def test_renamed_organisation_and_edited_guide_show_at_once(client, notice, gong
     assert "县公安分局" in client.get("/").content.decode()
 
 
+def test_organisation_moved_in_the_tree_shows_in_its_new_place_at_once(client, county, gongan, jiaoyu):
+    home = client.get("/").content.decode()
+    assert home.index("县公安局") < home.index("县教育局")
+    jiaoyu.move_to(gongan, "left")  # what the admin's drag and drop does: no save
+    home = client.get("/").content.decode()
+    assert home.index("县教育局") < home.index("县公安局")
+
+
 def test_catalogue_item_corrected_in_place_shows_at_once(client, catalogue):
     url = f"/xxgk/catalogue/{catalogue.domain.slug}/{catalogue.organisation_id}/"
     client.get(url)
@@ -198,3 +206,46 @@ def test_filter_selects_rendered_once_are_the_html_django_renders(notice, county
         once = str(form[name])
         form.fields[name].widget = forms.Select(choices=form.fields[name].choices)
         assert once == str(form[name]), name
+
+
+# ---------------------------------------------------------------- what the cache and connections rely on
+
+
+def run_python(code, **env):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=settings.BASE_DIR, capture_output=True,
+        text=True, timeout=120, env={**environment, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+    )
+
+
+def test_without_redis_every_worker_of_a_host_shares_one_page_cache(tmp_path):
+    """Local memory is per process: a withdrawal through one gunicorn worker would not reach the others."""
+    result = run_python(
+        "from django.conf import settings; print(settings.CACHES['pages']['BACKEND'])",
+        DEBUG="0", SECRET_KEY="k" * 50, VAR_DIR=str(tmp_path),
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache", result.stderr
+
+
+def test_with_redis_pages_live_in_the_shared_cache(tmp_path):
+    result = run_python(
+        "from django.conf import settings; print(settings.CACHES['pages']['BACKEND'])",
+        DEBUG="1", VAR_DIR=str(tmp_path), REDIS_URL="redis://cache.internal:6379/0",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+
+def test_healthz_reports_a_dead_database_as_503_with_persistent_connections(tmp_path):
+    result = run_python(
+        "from django.conf import settings; from django.test import Client; r = Client(HTTP_HOST='localhost').get('/healthz');"
+        " print(settings.DATABASES['default']['CONN_MAX_AGE'], r.status_code, r.json()['database'])",
+        DEBUG="1", VAR_DIR=str(tmp_path), DATABASE_URL="postgres://nobody@127.0.0.1:9/nodb",
+    )
+    assert result.stdout.split() == ["600", "503", "error"], result.stderr
