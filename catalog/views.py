@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from portal.cache import public_page
 from portal.models import Organisation
 from portal.permissions import is_county_office
 
@@ -18,6 +19,7 @@ from .permissions import public_catalogues
 from .selectors import rows_by_top_item
 
 
+@public_page
 def domain_list(request):
     domains = Domain.objects.annotate(
         published_count=Count("catalogues", filter=Q(catalogues__state=Catalogue.State.PUBLISHED, catalogues__is_guideline=False))
@@ -25,6 +27,7 @@ def domain_list(request):
     return render(request, "catalog/domain_list.html", {"domains": domains})
 
 
+@public_page
 def domain_detail(request, slug):
     domain = get_object_or_404(Domain.objects.select_related("lead_department"), slug=slug)
     catalogues = (
@@ -39,6 +42,7 @@ def _published(slug, organisation_pk):
     )
 
 
+@public_page
 def catalogue_detail(request, slug, organisation_pk):
     catalogue = _published(slug, organisation_pk)
     return render(request, "catalog/catalogue_detail.html", {"catalogue": catalogue, "groups": rows_by_top_item(catalogue)})
@@ -72,6 +76,7 @@ def county_export(request):
     return response
 
 
+@public_page
 def item_detail(request, key):
     """An item of a published catalogue, addressed by its key so the address survives new versions."""
     item = (

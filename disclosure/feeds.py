@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from portal.cache import public_page
 from portal.selectors import disclosure_bodies
 
 from .selectors import public_listing
@@ -19,6 +20,9 @@ FEED_SIZE = 50
 
 
 class LatestDocumentsFeed(Feed):
+    def __call__(self, request, *args, **kwargs):
+        return public_page(super().__call__)(request, *args, **kwargs)
+
     def get_object(self, request, pk=None):
         return get_object_or_404(disclosure_bodies(), pk=pk) if pk is not None else None
 

@@ -1,29 +1,58 @@
 """Filters of the public document lists (by organisation, topic, domain, item, genre, validity, words)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from catalog.models import Domain
+from portal import cache
 from portal.models import Organisation
 
 from .models import Document, Topic
 
+# Rendered selects without a selected option, for the current public generation only.
+_rendered = {"generation": None, "html": {}}
+
+
+class RenderedOnceSelect(forms.Select):
+    """A select whose options (dozens of organisations and topics, each through a template) are
+    rendered once per public generation; each request only marks its selected option. The options
+    come from organisations, topics and domains, whose changes bump the generation."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        generation = cache.generation()
+        if _rendered["generation"] != generation:
+            _rendered.update(generation=generation, html={})
+        key = (name, tuple(sorted(self.build_attrs(self.attrs, attrs).items())))
+        html = _rendered["html"].get(key)
+        if html is None:
+            # An empty list matches no option, so none is marked selected.
+            html = _rendered["html"][key] = str(super().render(name, [], attrs, renderer))
+        # As Select marks it: the first option whose value is the value, with a bare `selected`.
+        option = f'<option value="{escape(self.format_value(value)[0])}">'
+        return mark_safe(html.replace(option, option[:-1] + " selected>", 1))
+
 
 class DocumentFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
-        label="发布机构", queryset=Organisation.objects.filter(is_disclosure_body=True), empty_label="全部"
+        label="发布机构", queryset=Organisation.objects.filter(is_disclosure_body=True), empty_label="全部",
+        widget=RenderedOnceSelect,
     )
     topic = django_filters.ModelChoiceFilter(
         label="主题分类", queryset=Topic.objects.select_related("parent"), to_field_name="code", method="filter_topic",
-        empty_label="全部",
+        empty_label="全部", widget=RenderedOnceSelect,
     )
     domain = django_filters.ModelChoiceFilter(
         label="公开领域", queryset=Domain.objects.all(), to_field_name="slug", field_name="catalogue_item__catalogue__domain",
-        empty_label="全部",
+        empty_label="全部", widget=RenderedOnceSelect,
     )
     item = django_filters.UUIDFilter(label="公开事项", field_name="catalogue_item__key")
-    genre = django_filters.ChoiceFilter(label="体裁", choices=Document.Genre.choices, empty_label="全部")
-    validity = django_filters.ChoiceFilter(label="有效性", choices=Document.Validity.choices, empty_label="全部")
+    genre = django_filters.ChoiceFilter(label="体裁", choices=Document.Genre.choices, empty_label="全部",
+                                      widget=RenderedOnceSelect)
+    validity = django_filters.ChoiceFilter(label="有效性", choices=Document.Validity.choices, empty_label="全部",
+                                         widget=RenderedOnceSelect)
     year = django_filters.NumberFilter(label="发布年份", field_name="publish_date__year", min_value=1990, max_value=2100)
     q = django_filters.CharFilter(label="标题或文号", method="filter_words", max_length=100)
 

@@ -1,11 +1,12 @@
-"""Addresses at the site's root that disclosure provides: the sitemaps."""
+"""Addresses at the site's root that disclosure provides: the sitemaps (cached as public pages)."""
 
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from .sitemaps import SITEMAPS
+from portal.cache import public_page
+
+from . import sitemaps
 
 urlpatterns = [
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
+    path("sitemap-<section>.xml", public_page(sitemaps.section, params=("p",)), name="sitemap_section"),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.models import Domain
 from catalog.permissions import public_catalogues
+from portal.cache import public_page
 from portal.selectors import COMMITTEES, disclosure_bodies, grouped_disclosure_bodies, public_organisations
 
 from .filters import DocumentFilter
@@ -16,8 +17,12 @@ from .permissions import public_documents
 from .selectors import keyset_page, public_listing
 
 LANDING_LIST_SIZE = 6
+# The lists' first pages, filtered or not, come from the page cache; a later page (after=) or a search
+# by words (q=) is rendered each time.
+CACHED_LIST_PARAMS = ("organisation", "topic", "domain", "item", "genre", "validity", "year")
 
 
+@public_page
 def column(request):
     """The 政府信息公开 landing with its four parts."""
     return render(request, "disclosure/column.html", {
@@ -31,6 +36,7 @@ def column(request):
     })
 
 
+@public_page
 def organisation_detail(request, pk):
     """A disclosure body's page; or a village or residents' committee's, which shows its township's
     catalogues and documents, saying so, when it has none of its own."""
@@ -65,10 +71,12 @@ def organisation_detail(request, pk):
     })
 
 
+@public_page
 def guide_list(request):
     return render(request, "disclosure/guide_list.html", {"organisation_groups": grouped_disclosure_bodies()})
 
 
+@public_page
 def guide_detail(request, pk):
     organisation = get_object_or_404(disclosure_bodies(), pk=pk)
     guide = Guide.objects.filter(organisation=organisation).first()
@@ -89,10 +97,12 @@ def _filtered_list(request, queryset, template, context):
     return render(request, template, context, status=status)
 
 
+@public_page(params=CACHED_LIST_PARAMS)
 def document_list(request):
     return _filtered_list(request, public_listing(), "disclosure/document_list.html", {"heading": "法定主动公开内容"})
 
 
+@public_page(params=CACHED_LIST_PARAMS)
 def rules(request):
     return _filtered_list(
         request, public_listing().filter(is_disclosure_rule=True), "disclosure/document_list.html",
@@ -100,6 +110,7 @@ def rules(request):
     )
 
 
+@public_page(params=CACHED_LIST_PARAMS)
 def annual_reports(request):
     return _filtered_list(
         request, public_listing().filter(genre=Document.Genre.ANNUAL_REPORT), "disclosure/document_list.html",
@@ -107,6 +118,7 @@ def annual_reports(request):
     )
 
 
+@public_page(params=CACHED_LIST_PARAMS)
 def normative_library(request):
     return _filtered_list(
         request, public_listing().filter(is_normative=True), "disclosure/normative_list.html",
@@ -114,6 +126,7 @@ def normative_library(request):
     )
 
 
+@public_page
 def topic_list(request):
     return render(request, "disclosure/topic_list.html", {"topics": Topic.objects.all()})
 
@@ -151,6 +164,7 @@ def attachment_download(request, pk, attachment_pk):
     return response
 
 
+@public_page
 def gazette_list(request):
     issues = GazetteIssue.objects.filter(is_published=True)
     years = {}
@@ -159,6 +173,7 @@ def gazette_list(request):
     return render(request, "disclosure/gazette_list.html", {"years": sorted(years.items(), reverse=True)})
 
 
+@public_page
 def gazette_detail(request, pk):
     issue = get_object_or_404(GazetteIssue, pk=pk, is_published=True)
     entries = issue.entries.filter(document__in=public_documents()).select_related("document__organisation")

@@ -5,6 +5,7 @@ transaction, so an entry exists exactly when its change was committed."""
 from django.db import connection
 from django.utils import timezone
 
+from . import cache
 from .models import PublicChange
 
 Kind, Action = PublicChange.Kind, PublicChange.Action
@@ -20,4 +21,6 @@ def record(kind, object_id, action, *, at=None):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGE_FEED_LOCK])
+    # What the public sees changed: every cached public page is stale once this commits.
+    cache.invalidate()
     return PublicChange.objects.create(kind=kind, object_id=object_id, action=action, at=at or timezone.now())

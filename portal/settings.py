@@ -75,6 +75,16 @@ try:
         SECRET_KEY = local_secret_key(VAR_DIR)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": parse_database_url(os.getenv("DATABASE_URL", ""), var_dir=VAR_DIR)}
+    # Persistent connections rather than psycopg's pool: a gunicorn sync worker serves one request at
+    # a time, so one kept connection per worker is all a pool would give it, with nothing to install
+    # or size. The health check re-tests a kept connection at the start of each request, so a database
+    # that went away is reconnected (or /healthz answers 503), never used dead. 0 closes after each request.
+    DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", "600")
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # How long a rendered public page may be served from the cache. Publishing, withdrawing and every
+    # other change the pages show invalidate them at once (portal.cache); this only bounds what a
+    # change made outside those paths (a database edited by hand) can leave behind.
+    PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "300")
     ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
@@ -173,14 +183,31 @@ STORAGES = {
     },
 }
 
-# One process: the local-memory cache. Several hosts: REDIS_URL, so rate limits are shared.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.getenv("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Several hosts: REDIS_URL, one cache for all (rate limits, rendered public pages). Without it the
+# local-memory cache serves rate limits; rendered pages must not live in it outside DEBUG, because each
+# gunicorn worker would keep its own copy and a withdrawal made through one would not reach the
+# others: they go to files that every process of the host shares.
+if os.getenv("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]},
+    }
+    CACHES["pages"] = CACHES["default"]
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": (
+            # No default timeout: the generation is kept until bumped; pages are stored with theirs.
+            {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "TIMEOUT": None,
+             "OPTIONS": {"MAX_ENTRIES": 5000}}
+            if DEBUG
+            else {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(VAR_DIR / "page-cache"),
+                "TIMEOUT": None,
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            }
+        ),
+    }
 
 LOGIN_URL = "admin:login"
 # History is for reading: published information changes only through the workflows.

@@ -6,10 +6,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from .cache import public_page
 from .context_processors import site
 from .selectors import grouped_disclosure_bodies
 
 
+@public_page
 def home(request):
     return render(request, "portal/home.html", {"organisation_groups": grouped_disclosure_bodies()})
 

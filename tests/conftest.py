@@ -30,6 +30,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    # Rendered pages outlive a test's rolled-back database in the process's memory.
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def county(db):
     return make_organisation("青禾县人民政府", kind=Organisation.Kind.COUNTY_GOVERNMENT, short_name="县政府")
