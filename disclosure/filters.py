@@ -10,7 +10,7 @@ from catalog.models import Domain
 from portal import cache
 from portal.models import Organisation
 
-from .models import Document, Topic
+from .models import AnnualReport, Document, Topic
 
 # Rendered selects without a selected option, for the current public generation only.
 _rendered = {"generation": None, "html": {}}
@@ -68,3 +68,16 @@ class DocumentFilter(django_filters.FilterSet):
         for word in value.split():
             queryset = queryset.filter(Q(title__icontains=word) | Q(document_number__icontains=word))
         return queryset
+
+
+class AnnualReportFilter(django_filters.FilterSet):
+    """The public list of 政府信息公开工作年度报告: by year and by the body that reports."""
+
+    year = django_filters.NumberFilter(label="年度", min_value=2008, max_value=2100)
+    organisation = django_filters.ModelChoiceFilter(
+        label="报告机关", queryset=Organisation.objects.filter(is_disclosure_body=True), empty_label="全部",
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = []

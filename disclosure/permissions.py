@@ -220,3 +220,9 @@ def report_organisations(user):
     government = Q(kind=Organisation.Kind.COUNTY_GOVERNMENT)
     mine = Q(pk=staff.organisation_id) & ~government
     return bodies.filter(mine | government if staff.is_county_office else mine)
+
+
+def public_reports():
+    """The annual reports the public sees: published ones, and the versions a correction replaced
+    (kept, and marked as corrected)."""
+    return AnnualReport.objects.filter(status__in=[AnnualReport.Status.PUBLISHED, AnnualReport.Status.CORRECTED])

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal import cache as page_cache
+
 from . import permissions
 from .models import AnnualReport, AnnualReportEvent
 from .statistics import normative_figures
@@ -141,6 +143,7 @@ def publish(report, *, by, note=""):
     report.published_at = timezone.now()
     report.save(update_fields=["figures", "status", "published_at", "updated_at"])
     _record(report, Action.PUBLISH, Status.SUBMITTED, by=by, note=note)
+    page_cache.invalidate()  # the reports' list and pages, and the column's landing
     return report
 
 

@@ -2,7 +2,8 @@
 pages, attachments, the normative-document library and the gazette. Everything here reads through
 permissions.public_documents(): nothing else is ever shown to the public."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -11,15 +12,22 @@ from catalog.permissions import public_catalogues
 from portal.cache import public_page
 from portal.selectors import COMMITTEES, disclosure_bodies, grouped_disclosure_bodies, public_organisations
 
-from .filters import DocumentFilter
-from .models import Document, GazetteIssue, Guide, Topic
-from .permissions import public_documents
+from .filters import AnnualReportFilter, DocumentFilter
+from .models import AnnualReport, Document, GazetteIssue, Guide, Topic
+from .permissions import public_documents, public_reports
+from .report_files import report_docx, report_xlsx
+from .reports import table_three_layout, tables
 from .selectors import keyset_page, public_listing
 
 LANDING_LIST_SIZE = 6
 # The lists' first pages, filtered or not, come from the page cache; a later page (after=) or a search
 # by words (q=) is rendered each time.
 CACHED_LIST_PARAMS = ("organisation", "topic", "domain", "item", "genre", "validity", "year")
+REPORT_LIST_SIZE = 200  # a county has some 60 bodies: three years of reports on one page
+REPORT_FILES = {
+    "docx": (report_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (report_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 @public_page
@@ -30,6 +38,9 @@ def column(request):
         "guides": list(Guide.objects.select_related("organisation").order_by("organisation__tree_id", "organisation__lft")[:12]),
         "rules": list(public_listing().filter(is_disclosure_rule=True)[:LANDING_LIST_SIZE]),
         "latest": list(public_listing()[:LANDING_LIST_SIZE]),
+        "annual_reports": list(
+            public_reports().filter(status=AnnualReport.Status.PUBLISHED).select_related("organisation")[:LANDING_LIST_SIZE]
+        ),
         "reports": list(public_listing().filter(genre=Document.Genre.ANNUAL_REPORT)[:LANDING_LIST_SIZE]),
         "topics": list(Topic.objects.filter(parent__isnull=True)),
         "domains": list(Domain.objects.all()),
@@ -110,12 +121,38 @@ def rules(request):
     )
 
 
-@public_page(params=CACHED_LIST_PARAMS)
+@public_page(params=("year", "organisation"))
 def annual_reports(request):
-    return _filtered_list(
-        request, public_listing().filter(genre=Document.Genre.ANNUAL_REPORT), "disclosure/document_list.html",
-        {"heading": "政府信息公开工作年度报告"},
+    """政府信息公开工作年度报告: each body's current report, newest year first."""
+    filterset = AnnualReportFilter(
+        request.GET or None, queryset=public_reports().filter(status=AnnualReport.Status.PUBLISHED).select_related("organisation"),
     )
+    valid = not filterset.is_bound or filterset.is_valid()
+    reports = list(filterset.qs[:REPORT_LIST_SIZE]) if valid else []
+    return render(request, "disclosure/annual_report_list.html", {
+        "filterset": filterset, "reports": reports, "more": len(reports) == REPORT_LIST_SIZE,
+    }, status=200 if valid else 400)
+
+
+@public_page
+def annual_report_detail(request, pk):
+    report = get_object_or_404(public_reports().select_related("organisation", "corrects"), pk=pk)
+    report_tables = tables(report)
+    return render(request, "disclosure/annual_report_detail.html", {
+        "report": report, "tables": report_tables, "table_three": table_three_layout(report_tables.table_three),
+        "versions": list(public_reports().filter(organisation=report.organisation_id, year=report.year).order_by("-version")),
+    })
+
+
+@require_safe
+def annual_report_file(request, pk, extension):
+    if extension not in REPORT_FILES:
+        raise Http404("只提供 .docx 和 .xlsx 格式")
+    report = get_object_or_404(public_reports().select_related("organisation"), pk=pk)
+    maker, content_type = REPORT_FILES[extension]
+    response = HttpResponse(maker(report), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{report}.{extension}")
+    return response
 
 
 @public_page(params=CACHED_LIST_PARAMS)
