@@ -14,7 +14,7 @@ from tests.factories import make_document, make_organisation, make_topic, publis
 
 PAGES = {
     "/": 2,
-    "/xxgk/": 7,
+    "/xxgk/": 8,
     "/xxgk/documents/": 4,
     "/xxgk/documents/?organisation={org}": 4,
     "/xxgk/documents/?topic=07": 4,
