@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from portal.api import FORMAT_PARAMETER, PageUrlMixin, ReadOnlyViewSet, absolute, is_spreadsheet, list_schema
+from portal.api import FORMAT_PARAMETER, IdFilter, PageUrlMixin, ReadOnlyViewSet, absolute, is_spreadsheet, list_schema
 
 from .models import Audience, Catalogue, CatalogueItem, Channel, Domain, Method
 from .permissions import public_catalogues
@@ -76,7 +76,7 @@ class CatalogueSerializer(PageUrlMixin, serializers.ModelSerializer):
 
 
 class CatalogueFilter(filters.FilterSet):
-    organisation = filters.NumberFilter(label="编制单位的机构编号", field_name="organisation_id")
+    organisation = IdFilter(label="编制单位的机构编号", field_name="organisation_id")
     domain = filters.ModelChoiceFilter(label="领域标识", queryset=Domain.objects.all(), to_field_name="slug")
 
     class Meta:
@@ -155,8 +155,8 @@ LEVELS = {"county": "level_county", "township": "level_township"}
 
 
 class CatalogueItemFilter(filters.FilterSet):
-    catalogue = filters.NumberFilter(label="目录编号", field_name="catalogue_id")
-    organisation = filters.NumberFilter(label="编制单位的机构编号", field_name="catalogue__organisation_id")
+    catalogue = IdFilter(label="目录编号", field_name="catalogue_id")
+    organisation = IdFilter(label="编制单位的机构编号", field_name="catalogue__organisation_id")
     domain = filters.ModelChoiceFilter(
         label="领域标识", queryset=Domain.objects.all(), to_field_name="slug", field_name="catalogue__domain"
     )

@@ -14,17 +14,18 @@ from rest_framework.response import Response
 
 from catalog.models import Catalogue
 from portal.api import (
-    FORMAT_PARAMETER, PAGE_SIZE_PARAMETER, ApiViewSet, PageUrlMixin, ReadOnlyViewSet, absolute, bad_parameter,
+    FORMAT_PARAMETER, MAX_ID, PAGE_SIZE_PARAMETER, ApiViewSet, IdFilter, PageUrlMixin, ReadOnlyViewSet, absolute, bad_parameter,
     link_header, list_schema, page_limits, page_size_from,
 )
 from portal.models import PublicChange
+from requests_app.statistics import COLUMN_KEYS
 
 from .filters import DocumentFilter
-from .models import Attachment, Document, GazetteEntry, GazetteIssue
-from .permissions import public_documents
+from .models import AnnualReport, Attachment, Document, GazetteEntry, GazetteIssue
+from .permissions import public_documents, public_reports
+from .reports import tables
 from .selectors import decode_cursor, keyset_page, public_listing
 
-MAX_ID = 2**63 - 1
 
 
 class KeysetPagination(BasePagination):
@@ -244,6 +245,88 @@ class GazetteIssueViewSet(ReadOnlyViewSet):
 
     def get_serializer_class(self):
         return GazetteIssueDetailSerializer if self.action == "retrieve" else GazetteIssueSerializer
+
+
+# ---------------------------------------------------------------- annual reports
+
+
+class AnnualReportSerializer(PageUrlMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:annual-report-detail", help_text="本条目的接口地址")
+    title = serializers.CharField(source="__str__", read_only=True, help_text="名称")
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, help_text="报告机关名称")
+    status_display = serializers.CharField(source="get_status_display", read_only=True, help_text="状态（中文）")
+    docx_url = serializers.SerializerMethodField(help_text="Word版下载地址")
+    xlsx_url = serializers.SerializerMethodField(help_text="Excel表格下载地址")
+
+    class Meta:
+        model = AnnualReport
+        fields = ["id", "url", "page_url", "title", "organisation", "organisation_name", "year", "version", "status",
+                  "status_display", "published_at", "docx_url", "xlsx_url"]
+        extra_kwargs = {
+            "organisation": {"help_text": "报告机关编号"}, "year": {"help_text": "年度"},
+            "version": {"help_text": "版本（更正后加1）"}, "status": {"help_text": "published：现行版本；corrected：已被更正的旧版本"},
+            "published_at": {"help_text": "发布时间"},
+        }
+
+    def page_path(self, obj):
+        return reverse("disclosure:annual_report_detail", args=[obj.pk])
+
+    def get_docx_url(self, obj) -> str:
+        return absolute(self.context.get("request"), reverse("disclosure:annual_report_file", args=[obj.pk, "docx"]))
+
+    def get_xlsx_url(self, obj) -> str:
+        return absolute(self.context.get("request"), reverse("disclosure:annual_report_file", args=[obj.pk, "xlsx"]))
+
+
+class AnnualReportDetailSerializer(AnnualReportSerializer):
+    tables = serializers.SerializerMethodField(help_text="表二、表三、表四的数据（表三各行按申请人类别分列）")
+
+    class Meta(AnnualReportSerializer.Meta):
+        fields = [*AnnualReportSerializer.Meta.fields, "correction_note", "overview", "problems", "other_matters", "tables"]
+        extra_kwargs = {
+            **AnnualReportSerializer.Meta.extra_kwargs, "correction_note": {"help_text": "更正说明"},
+            "overview": {"help_text": "一、总体情况"}, "problems": {"help_text": "五、存在的主要问题及改进情况"},
+            "other_matters": {"help_text": "六、其他需要报告的事项"},
+        }
+
+    def get_tables(self, obj) -> dict:
+        report_tables = tables(obj)
+        return {
+            "table_two": {
+                "normative": [{"item": label, "issued": issued, "repealed": repealed, "in_force": in_force}
+                              for label, issued, repealed, in_force in report_tables.normative_rows],
+                "decisions": [{"item": label, "count": count} for label, count in report_tables.decisions],
+                "fees_amount_10k_yuan": str(report_tables.fees_amount),
+            },
+            "table_three": [{"row": row, "counts": dict(zip(COLUMN_KEYS, counts))} for row, counts in report_tables.table_three],
+            "table_four": obj.review_cells(),
+        }
+
+
+class AnnualReportFilter(filters.FilterSet):
+    year = filters.NumberFilter(label="年度", min_value=2008, max_value=2100)
+    organisation = IdFilter(label="报告机关编号", field_name="organisation_id")
+
+    class Meta:
+        model = AnnualReport
+        fields = []
+
+
+@list_schema("政府信息公开工作年度报告", "已发布的年度报告（现行版本和已被更正的旧版本），从新到旧。")
+class AnnualReportViewSet(ReadOnlyViewSet):
+    filterset_class = AnnualReportFilter
+    spreadsheet_name = "政府信息公开工作年度报告"
+    spreadsheet_columns = [
+        ("year", "年度"), ("organisation_name", "报告机关"), ("title", "名称"), ("version", "版本"), ("status_display", "状态"),
+        ("published_at", "发布时间"), ("page_url", "页面地址"),
+    ]
+    last_modified_field = "published_at"
+
+    def get_queryset(self):
+        return public_reports().select_related("organisation").order_by("-year", "organisation__tree_id", "organisation__lft", "-version")
+
+    def get_serializer_class(self):
+        return AnnualReportDetailSerializer if self.action == "retrieve" else AnnualReportSerializer
 
 
 # ---------------------------------------------------------------- the change feed for mirrors

@@ -8,6 +8,7 @@ import io
 import math
 from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
 from django.middleware.http import ConditionalGetMiddleware
@@ -35,6 +36,20 @@ from . import tokens
 from .models import Organisation
 from .selectors import public_organisations
 from .text import csv_text, set_text_cell
+
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
+
+
+class IdFilter(filters.NumberFilter):
+    """An object's number: a whole number a database column holds; anything else (a fraction, -7e294)
+    is a 400 naming the parameter, never an overflow in the database driver."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 MAX_PAGE_SIZE = 100
 # A spreadsheet is read by people who want the whole list in one file; its rows cost no more queries.
@@ -335,7 +350,7 @@ class OrganisationSerializer(PageUrlMixin, serializers.ModelSerializer):
 
 class OrganisationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(label="类别", choices=Organisation.Kind.choices)
-    parent = filters.NumberFilter(label="上级机构编号", field_name="parent_id")
+    parent = IdFilter(label="上级机构编号", field_name="parent_id")
 
     class Meta:
         model = Organisation
@@ -425,6 +440,7 @@ INDEX = [
     ("api:catalogue-item-list", "目录事项", "标准目录的一级、二级事项及其要素；tree=1 嵌套列出"),
     ("api:document-list", "政府信息", "已发布的主动公开政府信息，按发布日期从新到旧，游标翻页"),
     ("api:gazette-issue-list", "政府公报", "已发布的政府公报各期"),
+    ("api:annual-report-list", "政府信息公开工作年度报告", "各机关已发布的年度报告及其统计表"),
     ("api:change-list", "变化记录", "公开信息的发布、变更、撤回，供镜像同步（since=上次的 cursor）"),
     ("catalog:county_export", "全县标准目录工作簿", "全县已发布的标准目录，一个领域一张工作表（xlsx）"),
     ("api:push-document-list", "推送政府信息", "部门业务系统凭接口令牌创建、修改本单位的草稿，上传附件，提交审核"),

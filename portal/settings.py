@@ -276,6 +276,11 @@ SPECTACULAR_SETTINGS = {
         "不能发布；POST 可带 Idempotency-Key，重复提交返回首次结果。"
     ),
     "VERSION": "1.0.0",
+    # Two models have a `status`: each its own enum, named for it.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "disclosure.models.Document.Status",
+        "AnnualReportStatusEnum": "disclosure.models.AnnualReport.Status",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page loads Swagger UI from our own static files: the site needs no outside host.
     "SWAGGER_UI_DIST": "SIDECAR",
