@@ -6,19 +6,21 @@ import datetime
 import io
 import json
 import random
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from catalog.models import Catalogue
 from portal.models import Organisation
 
 from . import workflow
 from .files import strip_metadata
-from .models import Attachment, Document, GazetteEntry, GazetteIssue, Guide, Topic
+from .models import AnnualReport, Attachment, Document, GazetteEntry, GazetteIssue, Guide, Topic
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 START = datetime.date(2025, 1, 6)
@@ -377,3 +379,60 @@ def load_demo():
     _under_review(builder)
     withheld = Document.objects.filter(~Q(attribute=Document.Attribute.PROACTIVE)).count()
     return f"新增政府信息 {builder.created} 件（其中依申请公开或不予公开 {withheld} 件），指南 {bodies.count()} 份，政府公报 1 期"
+
+
+# 县级 bodies hold the figures of table 二 in their own systems; the demo enters plausible ones.
+DEMO_SOURCES = {
+    "table_two_source": "行政许可、行政处罚、行政强制数据取自县政务服务平台和行政执法监督平台；收费数据取自县财政局非税收入系统",
+    "table_four_source": "行政复议数据取自县司法局行政复议台账，行政诉讼数据取自县人民法院行政案件统计",
+}
+DEMO_PROBLEMS = (
+    "一是部分单位主动公开的及时性有待提高；二是政策解读形式较为单一。{next_year}年，将加强公开时效监测，"
+    "推行图文、音视频等多样化解读，提高依申请公开答复质量。"
+)
+# A township that has not yet published last year's report: the county office's dashboard shows it.
+LATE_REPORTER = "柳河镇人民政府"
+
+
+@transaction.atomic
+def load_annual_reports():
+    """Published 政府信息公开工作年度报告 of the last two years for every demo body, computed from the
+    demo register (requests_app's demo calls this once its applications exist)."""
+    from . import reports
+
+    if AnnualReport.objects.exists():
+        return "已有年度报告，未新增"
+    rng = random.Random(49)
+    admin = User.objects.get(username="admin")
+    county_office = User.objects.filter(username="xfb_fuhe").first() or admin
+    office_clerk = User.objects.filter(username="xfb_clerk").first() or admin
+    today = timezone.localdate()
+    made = 0
+    bodies = Organisation.objects.filter(is_disclosure_body=True).exclude(kind__in=["village", "residents"]).order_by("tree_id", "lft")
+    for organisation in bodies:
+        if organisation.kind == Organisation.Kind.COUNTY_GOVERNMENT:
+            clerk, reviewer = office_clerk, county_office
+        else:
+            clerk, reviewer = _staff(organisation, "clerk", admin), _staff(organisation, "reviewer", admin)
+        if reviewer == clerk:
+            reviewer = county_office
+        for year in (today.year - 2, today.year - 1):
+            if organisation.name == LATE_REPORTER and year == today.year - 1:
+                continue
+            upheld, pending = rng.randint(0, 2), rng.randint(0, 1)
+            report = reports.start(organisation, year, by=clerk)
+            report = reports.update(
+                report, by=clerk, overview=reports.draft_overview(organisation, year),
+                licensing_decisions=rng.randint(0, 400), penalty_decisions=rng.randint(0, 120),
+                enforcement_decisions=rng.randint(0, 10), fees_amount=Decimal(rng.randint(0, 3000)) / 100,
+                reconsideration_upheld=upheld, reconsideration_pending=pending, reconsideration_total=upheld + pending,
+                problems=DEMO_PROBLEMS.format(next_year=year + 1), other_matters="本年度未收取信息处理费。", **DEMO_SOURCES,
+            )
+            reports.submit(report, by=clerk)
+            reports.publish(report, by=reviewer)
+            # Demo only: published in January of the next year, as the 条例 asks.
+            AnnualReport.objects.filter(pk=report.pk).update(
+                published_at=timezone.make_aware(datetime.datetime(year + 1, 1, rng.randint(10, 28), 10, 0)),
+            )
+            made += 1
+    return f"新增已发布的年度报告 {made} 份"

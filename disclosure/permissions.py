@@ -137,11 +137,19 @@ def available_steps(user, document):
 
 # --- 政府信息公开工作年度报告 ---------------------------------------------------------------------
 
+def _is_county_office_clerk(user):
+    """A clerk of the county office (县政府办公室): the organisation where the county-office staff work."""
+    staff = staff_of(user)
+    return staff is not None and staff.is_clerk and (
+        staff.is_county_office or Staff.objects.filter(organisation_id=staff.organisation_id, is_county_office=True).exists()
+    )
+
+
 def _writes_report_for(user, organisation):
-    """A body's clerks write its report; the county government's is written by the county office,
-    its 政府信息公开工作主管部门 (条例第三条)."""
+    """A body's clerks write its report; the county government's is written by the county office's
+    clerks, its 政府信息公开工作主管部门 (条例第三条)."""
     if organisation.kind == Organisation.Kind.COUNTY_GOVERNMENT:
-        return user.is_superuser or (is_county_office(user) and has_role(user, CLERK))
+        return user.is_superuser or _is_county_office_clerk(user)
     return has_role_in(user, organisation, CLERK)
 
 
@@ -219,7 +227,7 @@ def report_organisations(user):
         return bodies.none()
     government = Q(kind=Organisation.Kind.COUNTY_GOVERNMENT)
     mine = Q(pk=staff.organisation_id) & ~government
-    return bodies.filter(mine | government if staff.is_county_office else mine)
+    return bodies.filter(mine | government if _is_county_office_clerk(user) else mine)
 
 
 def public_reports():

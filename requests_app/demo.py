@@ -148,8 +148,16 @@ def _reply_settings():
         })
 
 
-@transaction.atomic
 def load_demo():
+    applications = _load_applications()
+    # The annual reports are computed from the register, so they come once it is there.
+    from disclosure.demo import load_annual_reports
+
+    return f"{applications}；{load_annual_reports()}"
+
+
+@transaction.atomic
+def _load_applications():
     _reply_settings()
     if Application.objects.exists():
         return "已有申请，未新增"

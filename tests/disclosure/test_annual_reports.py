@@ -90,6 +90,9 @@ def test_a_clerk_writes_only_their_own_bodys_report_and_the_county_office_the_co
     with pytest.raises(WorkflowError, match="只能编制本单位的年度报告"):
         reports.start(county, 2026, by=gongan_clerk)
 
+    # A plain clerk of 县政府办公室 (no county-office role of their own) writes it too.
+    office_clerk = make_staff("office_clerk", county_clerk.staff.organisation, Staff.Role.CLERK)
+    assert reports.start(county, 2025, by=office_clerk).organisation == county
     report = written(reports.start(county, 2026, by=county_clerk), county_clerk)
     reports.submit(report, by=county_clerk)
     assert reports.publish(report, by=county_reviewer).organisation == county
