@@ -390,6 +390,18 @@ DEMO_PROBLEMS = (
     "一是部分单位主动公开的及时性有待提高；二是政策解读形式较为单一。{next_year}年，将加强公开时效监测，"
     "推行图文、音视频等多样化解读，提高依申请公开答复质量。"
 )
+# What staff write in place of the draft's prompts for (三) to (五).
+DEMO_OVERVIEW_WORK = {
+    "（三）": "（三）政府信息管理。严格执行信息发布审核制度，公文在拟制时即认定公开属性；对不予公开的信息每年评估一次。",
+    "（四）": "（四）平台建设。依托县政府门户网站“政府信息公开”专栏集中发布信息，同步通过政务新媒体推送。",
+    "（五）": "（五）监督保障。将政务公开纳入年度绩效考核，按季度通报公开时效和依申请公开办理情况。",
+}
+
+
+def _demo_overview(draft):
+    return "\n".join(DEMO_OVERVIEW_WORK.get(line[:3], line) for line in draft.splitlines())
+
+
 # A township that has not yet published last year's report: the county office's dashboard shows it.
 LATE_REPORTER = "柳河镇人民政府"
 
@@ -422,7 +434,7 @@ def load_annual_reports():
             upheld, pending = rng.randint(0, 2), rng.randint(0, 1)
             report = reports.start(organisation, year, by=clerk)
             report = reports.update(
-                report, by=clerk, overview=reports.draft_overview(organisation, year),
+                report, by=clerk, overview=_demo_overview(reports.draft_overview(organisation, year)),
                 licensing_decisions=rng.randint(0, 400), penalty_decisions=rng.randint(0, 120),
                 enforcement_decisions=rng.randint(0, 10), fees_amount=Decimal(rng.randint(0, 3000)) / 100,
                 reconsideration_upheld=upheld, reconsideration_pending=pending, reconsideration_total=upheld + pending,

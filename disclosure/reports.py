@@ -212,6 +212,11 @@ class ReportTables:
     table_three: list  # [(row, [count per column])]
     table_four: list  # the 15 cells, group by group, column by column
 
+    @property
+    def fees_display(self):
+        """万元 as people write it: 0.47, 12, never 0.4700."""
+        return format(self.fees_amount.normalize(), "f") if self.fees_amount else "0"
+
 
 def tables(report):
     """A published report's tables from the figures frozen when it was published; a draft's computed now."""
