@@ -1,9 +1,9 @@
 """Filters of the public document lists (by organisation, topic, domain, item, genre, validity, words)."""
 
 import django_filters
-from django.db.models import Q
 
 from catalog.models import Domain
+from portal import search
 from portal.models import Organisation
 
 from .models import Document, Topic
@@ -25,7 +25,7 @@ class DocumentFilter(django_filters.FilterSet):
     genre = django_filters.ChoiceFilter(label="体裁", choices=Document.Genre.choices, empty_label="全部")
     validity = django_filters.ChoiceFilter(label="有效性", choices=Document.Validity.choices, empty_label="全部")
     year = django_filters.NumberFilter(label="发布年份", field_name="publish_date__year", min_value=1990, max_value=2100)
-    q = django_filters.CharFilter(label="标题或文号", method="filter_words", max_length=100)
+    q = django_filters.CharFilter(label="关键词", method="filter_words", max_length=100)
 
     class Meta:
         model = Document
@@ -36,6 +36,9 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.filter(topic__in=topic.get_descendants(include_self=True))
 
     def filter_words(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(document_number__icontains=word))
-        return queryset
+        """Every word in the title, 文号, body or attachments, through the site search's index; the
+        list keeps its own order and keyset paging. Words that cannot be searched find nothing."""
+        query = search.parse([value])
+        if not query.tokens:
+            return queryset.none()
+        return queryset.filter(pk__in=search.matching_ids(search.Kind.DOCUMENT, query.tokens))
