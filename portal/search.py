@@ -11,6 +11,7 @@ Writes happen in the workflow step that changes what the public sees (disclosure
 catalog.workflow.approve) and, for organisations and gazette issues, when they are saved (receivers
 connected in PortalConfig.ready), always inside that step's transaction."""
 
+import collections
 import datetime
 import functools
 import html
@@ -446,31 +447,44 @@ def rebuild(*, workers=None, batch_size=2000, progress=None):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("LOCK TABLE portal_searchentry IN ACCESS EXCLUSIVE MODE")
+                # TRUNCATE refuses a table with deferred foreign-key checks pending (rows written earlier
+                # in this transaction, e.g. by a seeding command): run them now, then defer again.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("TRUNCATE portal_searchentry")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 cursor.execute("DROP INDEX IF EXISTS search_entry_vector")
             else:
                 cursor.execute("DELETE FROM portal_search_fts")
                 SearchEntry.objects.all().delete()
         _store_batch(_cut_batch(_other_entries()))
         batches = _document_batches(batch_size)
+        def store(rows):
+            nonlocal total
+            _store_batch(rows)
+            total += len(rows)
+            if progress:
+                progress(total)
+
         if workers > 1:
-            # Forked workers only cut words (and read attachment files): they never touch the database.
+            # Batches are read here, in this thread's connection and transaction, and cut in forked
+            # workers that never touch the database; a few are in flight while the next is read.
             with multiprocessing.get_context("fork").Pool(workers, initializer=tokenizer) as pool:
-                for rows in pool.imap(_cut_batch, batches):
-                    _store_batch(rows)
-                    total += len(rows)
-                    if progress:
-                        progress(total)
+                pending = collections.deque()
+                for batch in batches:
+                    pending.append(pool.apply_async(_cut_batch, (batch,)))
+                    if len(pending) >= 2 * workers:
+                        store(pending.popleft().get())
+                while pending:
+                    store(pending.popleft().get())
         else:
             for batch in batches:
-                _store_batch(_cut_batch(batch))
-                total += len(batch)
-                if progress:
-                    progress(total)
+                store(_cut_batch(batch))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as for TRUNCATE: the COPY's checks, now
                 cursor.execute("CREATE INDEX search_entry_vector ON portal_searchentry USING gin (vector)")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 cursor.execute("ANALYZE portal_searchentry")
     return SearchEntry.objects.count()
 
