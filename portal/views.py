@@ -42,7 +42,7 @@ def search(request):
 
     chips = [
         {"term": term, "without": link(q=" ".join(t for t in query.terms if t != term))} for term in query.terms
-    ] if len(query.terms) > 1 else []
+    ]
     pager = None
     if results and results.pages > 1:
         pager = {
