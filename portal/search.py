@@ -100,7 +100,7 @@ def _clean(token):
 RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=100_000)
 def _cut_run(run):
     pieces = []
     for token in tokenizer().cut_for_search(run):
@@ -272,21 +272,16 @@ def _row(entry, cut):
 
 
 def _write(entries):
-    """Insert or replace these entries (their words cut in this process)."""
-    for entry in entries:
-        values, title_words, body_words = _row(entry, entry.cut())
-        row, _ = SearchEntry.objects.update_or_create(kind=entry.kind, object_id=entry.object_id, defaults=values)
+    """Insert or replace these entries (their words cut in this process, as a rebuild cuts them)."""
+    for values, vector, title, body in _cut_batch(entries):
+        row, _ = SearchEntry.objects.update_or_create(kind=values["kind"], object_id=values["object_id"], defaults=values)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(
-                    "UPDATE portal_searchentry SET vector = %s::tsvector WHERE id = %s",
-                    [_tsvector(title_words, body_words), row.pk],
-                )
+                cursor.execute("UPDATE portal_searchentry SET vector = %s::tsvector WHERE id = %s", [vector, row.pk])
             else:
                 cursor.execute("DELETE FROM portal_search_fts WHERE rowid = %s", [row.pk])
                 cursor.execute(
-                    "INSERT INTO portal_search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                    [row.pk, " ".join(title_words), " ".join(body_words)],
+                    "INSERT INTO portal_search_fts (rowid, title, body) VALUES (%s, %s, %s)", [row.pk, title, body]
                 )
 
 
@@ -364,7 +359,13 @@ def gazette_issue_deleted(sender, instance, **kwargs):
 # ---------------------------------------------------------------- rebuilding
 
 def _cut_batch(entries):
-    return [_row(entry, entry.cut()) for entry in entries]
+    """Rows ready to store: (values, tsvector literal, FTS5 title text, FTS5 body text). Runs in the
+    workers, so the string building is spread over the cores too."""
+    rows = []
+    for entry in entries:
+        values, title_words, body_words = _row(entry, entry.cut())
+        rows.append((values, _tsvector(title_words, body_words), " ".join(title_words), " ".join(body_words)))
+    return rows
 
 
 def _copy_value(value):
@@ -380,21 +381,15 @@ def _store_batch(rows):
                    "topic_path", "date", "validity", "vector"]
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY portal_searchentry ({', '.join(columns)}) FROM STDIN") as copy:
-                for values, title_words, body_words in rows:
-                    copy.write_row([_copy_value(values[c]) for c in columns[:-1]] + [_tsvector(title_words, body_words)])
+                for values, vector, _, _ in rows:
+                    copy.write_row([_copy_value(values[c]) for c in columns[:-1]] + [vector])
         return
-    created = SearchEntry.objects.bulk_create([SearchEntry(**values) for values, _, _ in rows])
-    if not all(entry.pk for entry in created):  # older SQLite without RETURNING
-        keys = [(values["kind"], values["object_id"]) for values, _, _ in rows]
-        ids = dict(((k, o), pk) for k, o, pk in SearchEntry.objects.filter(
-            object_id__in=[o for _, o in keys]).values_list("kind", "object_id", "pk"))
-        pks = [ids[key] for key in keys]
-    else:
-        pks = [entry.pk for entry in created]
+    # SQLite returns the new primary keys (RETURNING, SQLite 3.35+), which the FTS rows take as rowids.
+    pks = [entry.pk for entry in SearchEntry.objects.bulk_create([SearchEntry(**row[0]) for row in rows])]
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO portal_search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-            [(pk, " ".join(t), " ".join(b)) for pk, (_, t, b) in zip(pks, rows)],
+            [(pk, title, body) for pk, (_, _, title, body) in zip(pks, rows)],
         )
 
 

@@ -50,7 +50,7 @@ def search(request):
             "next": link(q=query.text, page=results.page + 1) if results.page < results.pages else "",
         }
     return render(request, "portal/search.html", {
-        "query": query.text, "parsed": query, "messages_": query.messages + filter_messages,
+        "query": query.text, "parsed": query, "notices": query.messages + filter_messages,
         "results": results, "filters": filters, "sort": sort, "sorts": index.SORTS, "chips": chips, "pager": pager,
         "options": index.filter_options(), "kinds": index.Kind.choices, "validities": _validities(),
         "params": params, "sort_links": [(key, label, link(q=query.text, sort=key)) for key, label in index.SORTS.items()],
