@@ -453,6 +453,7 @@ def rebuild(*, workers=None, batch_size=2000, progress=None):
                 SearchEntry.objects.all().delete()
         _store_batch(_cut_batch(_other_entries()))
         batches = _document_batches(batch_size)
+
         def store(rows):
             nonlocal total
             _store_batch(rows)
