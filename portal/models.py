@@ -208,8 +208,11 @@ class SearchEntry(models.Model):
     topic_path = models.CharField("主题分类路径", max_length=100, blank=True)
     date = models.DateField("日期", null=True, blank=True)
     validity = models.CharField("有效性", max_length=20, blank=True)
-    # PostgreSQL only (a harmless empty column elsewhere): title words weighted A, body words B.
+    # PostgreSQL only (harmless empty columns elsewhere): title words weighted A and body words B; and
+    # the title words alone, so "whose titles match" is answered by its own index, never by reading
+    # every row that matches a common word.
     vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = "搜索索引条目"

@@ -273,11 +273,14 @@ def _row(entry, cut):
 
 def _write(entries):
     """Insert or replace these entries (their words cut in this process, as a rebuild cuts them)."""
-    for values, vector, title, body in _cut_batch(entries):
+    for values, vector, title_vector, title, body in _cut_batch(entries):
         row, _ = SearchEntry.objects.update_or_create(kind=values["kind"], object_id=values["object_id"], defaults=values)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("UPDATE portal_searchentry SET vector = %s::tsvector WHERE id = %s", [vector, row.pk])
+                cursor.execute(
+                    "UPDATE portal_searchentry SET vector = %s::tsvector, title_vector = %s::tsvector WHERE id = %s",
+                    [vector, title_vector, row.pk],
+                )
             else:
                 cursor.execute("DELETE FROM portal_search_fts WHERE rowid = %s", [row.pk])
                 cursor.execute(
@@ -359,12 +362,15 @@ def gazette_issue_deleted(sender, instance, **kwargs):
 # ---------------------------------------------------------------- rebuilding
 
 def _cut_batch(entries):
-    """Rows ready to store: (values, tsvector literal, FTS5 title text, FTS5 body text). Runs in the
-    workers, so the string building is spread over the cores too."""
+    """Rows ready to store: (values, tsvector literal, title tsvector literal, FTS5 title text, FTS5 body
+    text). Runs in the workers, so the string building is spread over the cores too."""
     rows = []
     for entry in entries:
         values, title_words, body_words = _row(entry, entry.cut())
-        rows.append((values, _tsvector(title_words, body_words), " ".join(title_words), " ".join(body_words)))
+        rows.append((
+            values, _tsvector(title_words, body_words), _tsvector(title_words, []),
+            " ".join(title_words), " ".join(body_words),
+        ))
     return rows
 
 
@@ -378,18 +384,18 @@ def _store_batch(rows):
     """Write cut rows (from _cut_batch) into an index the caller emptied."""
     if connection.vendor == "postgresql":
         columns = ["kind", "object_id", "title", "document_number", "url", "text", "organisation_id",
-                   "topic_path", "date", "validity", "vector"]
+                   "topic_path", "date", "validity", "vector", "title_vector"]
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY portal_searchentry ({', '.join(columns)}) FROM STDIN") as copy:
-                for values, vector, _, _ in rows:
-                    copy.write_row([_copy_value(values[c]) for c in columns[:-1]] + [vector])
+                for values, vector, title_vector, _, _ in rows:
+                    copy.write_row([_copy_value(values[c]) for c in columns[:-2]] + [vector, title_vector])
         return
     # SQLite returns the new primary keys (RETURNING, SQLite 3.35+), which the FTS rows take as rowids.
     pks = [entry.pk for entry in SearchEntry.objects.bulk_create([SearchEntry(**row[0]) for row in rows])]
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO portal_search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-            [(pk, title, body) for pk, (_, _, title, body) in zip(pks, rows)],
+            [(pk, title, body) for pk, (_, _, _, title, body) in zip(pks, rows)],
         )
 
 
@@ -448,6 +454,7 @@ def rebuild(*, workers=None, batch_size=2000, progress=None):
                 cursor.execute("TRUNCATE portal_searchentry")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 cursor.execute("DROP INDEX IF EXISTS search_entry_vector")
+                cursor.execute("DROP INDEX IF EXISTS search_entry_title_vector")
             else:
                 cursor.execute("DELETE FROM portal_search_fts")
                 SearchEntry.objects.all().delete()
@@ -480,6 +487,7 @@ def rebuild(*, workers=None, batch_size=2000, progress=None):
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as for TRUNCATE: the COPY's checks, now
                 cursor.execute("CREATE INDEX search_entry_vector ON portal_searchentry USING gin (vector)")
+                cursor.execute("CREATE INDEX search_entry_title_vector ON portal_searchentry USING gin (title_vector)")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 cursor.execute("ANALYZE portal_searchentry")
     return SearchEntry.objects.count()
@@ -538,8 +546,8 @@ def _fts5(tokens):
     return " AND ".join('"' + token.replace('"', '""') + '"' for token in tokens)
 
 
-def _tsquery(tokens, weight=""):
-    return " & ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" + (f":{weight}" if weight else "") for t in tokens)
+def _tsquery(tokens):
+    return " & ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in tokens)
 
 
 @dataclass
@@ -586,14 +594,17 @@ def candidates(tokens, filters=None, limit=None):
     limit = limit or CANDIDATES + 1
     where, params = filters.sql("e")
     if connection.vendor == "postgresql":
-        # Both probes rank by the whole query; the first only takes entries whose titles match.
-        probe = (
-            "(SELECT e.id, ts_rank(e.vector, p) AS rank, e.date FROM portal_searchentry e,"
-            f" CAST(%s AS tsquery) m, CAST(%s AS tsquery) p WHERE e.vector @@ m{where} LIMIT %s)"
+        # Both probes go through a GIN index and stop at `limit`; the first only takes entries whose
+        # titles match (title_vector), both rank by the whole entry.
+        sql = (
+            "(SELECT e.id, ts_rank(e.vector, q) AS rank, e.date FROM portal_searchentry e, CAST(%s AS tsquery) q"
+            f" WHERE e.title_vector @@ q{where} LIMIT %s)"
+            " UNION "
+            "(SELECT e.id, ts_rank(e.vector, q) AS rank, e.date FROM portal_searchentry e, CAST(%s AS tsquery) q"
+            f" WHERE e.vector @@ q{where} LIMIT %s)"
         )
-        sql = f"{probe} UNION {probe}"
         plain = _tsquery(tokens)
-        args = [_tsquery(tokens, "A"), plain, *params, limit, plain, plain, *params, limit]
+        args = [plain, *params, limit, plain, *params, limit]
     else:
         # SQLite serves one process and a demo's data: FTS5 ranks the matches by bm25 itself.
         sql = (

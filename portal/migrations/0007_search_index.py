@@ -8,7 +8,10 @@ from django.db import migrations, models
 # (rowid = portal_searchentry.id; unicode61 splits the space-joined words portal.search wrote). Each
 # database gets only its own; the other's operation does nothing. After migrating a database that
 # already holds public information, run `manage.py rebuild_search_index`.
-POSTGRES = "CREATE INDEX search_entry_vector ON portal_searchentry USING gin (vector)"
+POSTGRES = [
+    "CREATE INDEX search_entry_vector ON portal_searchentry USING gin (vector)",
+    "CREATE INDEX search_entry_title_vector ON portal_searchentry USING gin (title_vector)",
+]
 SQLITE = (
     "CREATE VIRTUAL TABLE portal_search_fts USING fts5(title, body, tokenize = 'unicode61')"
 )
@@ -16,7 +19,8 @@ SQLITE = (
 
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES)
+        for sql in POSTGRES:
+            schema_editor.execute(sql)
     elif schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(SQLITE)
 
@@ -24,6 +28,7 @@ def create_index(apps, schema_editor):
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS search_entry_vector")
+        schema_editor.execute("DROP INDEX IF EXISTS search_entry_title_vector")
     elif schema_editor.connection.vendor == "sqlite":
         schema_editor.execute("DROP TABLE IF EXISTS portal_search_fts")
 
@@ -49,6 +54,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateField(blank=True, null=True, verbose_name='日期')),
                 ('validity', models.CharField(blank=True, max_length=20, verbose_name='有效性')),
                 ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('title_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.organisation', verbose_name='机构')),
             ],
             options={

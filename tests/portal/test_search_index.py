@@ -29,7 +29,7 @@ def index_contents():
         )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT kind, object_id, vector::text FROM portal_searchentry")
+            cursor.execute("SELECT kind, object_id, vector::text || ' | ' || title_vector::text FROM portal_searchentry")
         else:
             cursor.execute(
                 "SELECT e.kind, e.object_id, f.title || ' | ' || f.body FROM portal_search_fts f"
