@@ -8,7 +8,7 @@ published version stays public while the next version is drafted and reviewed.
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from portal import changes
+from portal import changes, search
 from portal.models import Organisation
 
 from . import permissions
@@ -170,6 +170,7 @@ def approve(catalogue, *, by, comment=""):
     for pk in replaced:
         changes.record(changes.Kind.CATALOGUE, pk, changes.Action.SUPERSEDED, at=step.at)
     changes.record(changes.Kind.CATALOGUE, catalogue.pk, changes.Action.PUBLISHED, at=step.at)
+    search.index_catalogue(catalogue, replaced=replaced)
     return catalogue
 
 

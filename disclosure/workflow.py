@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal import changes
+from portal import changes, search
 from portal.workdays import add_working_days, calendar_overrides
 
 from . import permissions
@@ -41,6 +41,8 @@ def _feed(document, action, event):
     """The mirrors' change feed: `document` became public, changed or stopped being public. Only
     steps that touch public information call this, so a draft's or a 不予公开 item's life never shows."""
     changes.record(changes.Kind.DOCUMENT, document.pk, action, at=event.at)
+    # The search index in the same transaction: a withdrawn document is out of search at commit.
+    search.index_document(document)
     # A public document names its replacement only while that one is public (the API's replaced_by):
     # those documents changed too.
     for pk in permissions.public_documents().filter(replaced_by=document).values_list("pk", flat=True):

@@ -1,6 +1,7 @@
 """The county's organisations, the staff who act for them, and the statutory working-day calendar."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -244,3 +245,46 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.token.prefix} {self.key}"
+
+
+class SearchEntry(models.Model):
+    """One public thing as the site search finds it (portal.search): its title, the text its snippet is
+    cut from, and the columns the search filters on. Written only by portal.search, from the step that
+    makes the thing public or takes it down, so an entry exists exactly while its object is public.
+    The segmented words live in `vector` on PostgreSQL and in the FTS5 table portal_search_fts
+    (rowid = id) on SQLite; both are created by migration 0007."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "政府信息"
+        ITEM = "item", "公开事项"
+        ORGANISATION = "organisation", "机构"
+        GAZETTE = "gazette", "政府公报"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    title = models.CharField("标题", max_length=300)
+    document_number = models.CharField("文号", max_length=60, blank=True)
+    url = models.CharField("地址", max_length=300)
+    # The start of the plain text, for the result's snippet; the words of the whole text are in the index.
+    text = models.TextField("摘要来源", blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The topic's code and its ancestors' ("/01/0103/"), so a top-level topic filters its sub-topics
+    # without a lookup.
+    topic_path = models.CharField("主题分类路径", max_length=100, blank=True)
+    date = models.DateField("日期", null=True, blank=True)
+    validity = models.CharField("有效性", max_length=20, blank=True)
+    # PostgreSQL only (harmless empty columns elsewhere): title words weighted A and body words B; and
+    # the title words alone, so "whose titles match" is answered by its own index, never by reading
+    # every row that matches a common word.
+    vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = "搜索索引条目"
+        verbose_name_plural = "搜索索引条目"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.title}"

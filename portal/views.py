@@ -1,11 +1,14 @@
 """The site shell: home, search, health, the error pages."""
 
+from urllib.parse import urlencode
+
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from . import search as index
 from .cache import public_page
 from .context_processors import site
 from .selectors import grouped_disclosure_bodies
@@ -17,24 +20,52 @@ def home(request):
 
 
 def search(request):
-    """Site search over public documents. 二次搜索: earlier terms ride along in `within`, so a new
-    term searches within the previous results."""
-    # The one place portal reads another app (design.md §2): the search page.
-    from disclosure.filters import DocumentFilter
-    from disclosure.selectors import keyset_page, public_listing
+    """Site search (portal.search). The terms of 二次搜索 are all in `q` (the box keeps the whole
+    search; the narrowing box adds one more `q`); each is shown as a chip that links to the search
+    without it. Two queries on a warm cache, whatever the data."""
+    params = request.GET
+    query = index.parse([*params.getlist("within"), *params.getlist("q")])
+    filters, filter_messages = index.read_filters(params)
+    sort = params.get("sort") if params.get("sort") in index.SORTS else "relevance"
+    page_number = index.read_int(params.get("page")) or 1
+    results = index.run(query, filters, sort=sort, page=page_number) if query.tokens else None
 
-    query = request.GET.get("q", "").strip()[:100]
-    within = [term for term in request.GET.getlist("within") if term.strip()][:5]
-    terms = within + ([query] if query else [])
-    page = None
-    if terms:
-        documents = DocumentFilter({"q": " ".join(terms)}, queryset=public_listing()).qs
-        page = keyset_page(documents, request.GET.get("after", ""))
-    params = request.GET.copy()
-    params.pop("after", None)
+    base = params.copy()
+    for name in ("q", "within", "page"):
+        base.pop(name, None)
+
+    def link(**changes):
+        link_params = base.copy()
+        for name, value in changes.items():
+            link_params.pop(name, None)
+            if value not in ("", None):
+                link_params[name] = value
+        return "?" + link_params.urlencode()
+
+    chips = [
+        {"term": term, "without": link(q=" ".join(t for t in query.terms if t != term))} for term in query.terms
+    ]
+    pager = None
+    if results and results.pages > 1:
+        pager = {
+            "previous": link(q=query.text, page=results.page - 1) if results.page > 1 else "",
+            "next": link(q=query.text, page=results.page + 1) if results.page < results.pages else "",
+        }
     return render(request, "portal/search.html", {
-        "query": query, "within": within, "terms": terms, "page": page, "query_string": params.urlencode(),
+        "query": query.text, "parsed": query, "notices": query.messages + filter_messages,
+        "results": results, "filters": filters, "sort": sort, "sorts": index.SORTS, "chips": chips, "pager": pager,
+        "options": index.filter_options(), "kinds": index.Kind.choices, "validities": _validities(),
+        "params": params, "sort_links": [(key, label, link(q=query.text, sort=key)) for key, label in index.SORTS.items()],
+        "cap": index.CANDIDATES,
+        "without_filters": "?" + urlencode({"q": query.text}),
+        "page_too_far": results is not None and page_number > max(results.pages, 1),
     })
+
+
+def _validities():
+    from disclosure.models import Document
+
+    return Document.Validity.choices
 
 
 @never_cache
