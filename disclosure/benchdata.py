@@ -15,7 +15,8 @@ COMMON = """
 工作方案 考核 完善 提升 强化 深化 统筹 协调 创新 改革 基层 农村 城乡 居民 企业 人员 信息 公开 宣传 培训
 """
 
-# Nouns and noun phrases of county government work, by field; shuffled into the Zipf tail.
+# Nouns and noun phrases of county government work, by field; with MORE_NOUNS and the compounds of
+# QUALIFIERS and HEADS, shuffled into the Zipf tail.
 NOUNS = """
 低保 医保 征地 补贴 义务教育 招生 特困人员 临时救助 城乡居民 医疗保险 养老保险 失业保险 工伤保险 生育保险
 最低生活保障 基本养老金 医疗救助 教育救助 住房救助 就业救助 残疾人 两项补贴 孤儿 事实无人抚养儿童 留守儿童
@@ -69,6 +70,41 @@ NOUNS = """
 干部队伍 作风建设 形式主义 督查 督办 约谈 问责 考核评价 目标责任 绩效考核 年度考核 述职评议
 """
 
+MORE_NOUNS = """
+城乡规划 规划许可 建设工程 用地预审 选址意见书 土地出让 土地储备 闲置土地 批而未供 违法用地 卫片执法 测绘地理信息
+地名管理 门牌 界线 行政区划 村级规划 农村供水 供水管网 水质监测 水费 水价 阶梯水价 电价 燃气价格 价格听证 成本监审
+收费目录 涉企收费 惠企政策 纾困 稳岗返还 社保补贴 培训补贴 技能人才 工匠 人才公寓 人才补贴 博士后 大学生村官 三支一扶
+西部计划 征兵 兵役登记 民兵 国防教育 人民防空 防空警报 拥军优属 退役士兵 安置 军休 烈士褒扬 光荣院 优待证 帮扶援助
+婚育 托育 婴幼儿照护 儿童福利 未成年人救助保护 流浪乞讨人员 救助管理站 精神障碍 康复 残疾人就业 残疾人证 无障碍设施
+助残 扶残 盲人按摩 特殊困难老人 探访关爱 养老服务补贴 护理补贴 长期护理保险 医养结合 康养 老年大学 老年协会
+社区服务 物业管理 业主委员会 住宅专项维修资金 商品房 预售许可 房地产市场 房屋租赁 住房租赁 房屋安全 自建房 燃气管道
+城市更新 海绵城市 地下管廊 道路改造 桥梁 雨污分流 城市内涝 环卫 公厕 垃圾中转站 渣土 建筑垃圾 餐厨垃圾 再生资源
+工业固废 清洁生产 绿色工厂 环保督察 信访件 突出环境问题 空气质量 优良天数 细颗粒物 臭氧 水质 断面 饮用水水源地 入河排污口
+河道 采砂 河湖四乱 水域岸线 取水许可 节水 用水总量 农业水价 小型水库 病险水库 水毁工程 山洪 防汛物资 抢险队伍 转移避险
+应急物资储备 应急广播 预警信息 气象服务 人工影响天气 防雷 地震监测 应急管理 安全培训 特种作业 安全评价 安全标准化
+重大危险源 尾矿库 冶金工贸 有限空间 粉尘涉爆 涉氨制冷 钢结构 脚手架 深基坑 起重机械 燃气用户 瓶装液化气 电动自行车
+充电设施 高层建筑 消防通道 微型消防站 九小场所 人员密集场所 文物安全 旅游安全 节假日 春运 暑运 学生资助 助学贷款
+学位 学区划分 入学登记 随迁子女 寄宿制学校 教师编制 乡村教师 支教 教师资格 中考 高考 招生计划 民办学校 普惠性幼儿园
+校舍 食堂 饮用水 近视防控 心理健康 体质健康 研学 劳动教育 家校共育 家庭教育 社区教育 老年教育 职业培训 技工学校
+医联体 医共体 分级诊疗 县域医疗 急救 120 院前急救 血站 卫生监督 职业病 放射卫生 饮用水卫生 公共场所卫生 健康教育
+中医药 中医馆 基本药物 短缺药品 医疗废物 医疗纠纷 医疗质量 院感 护理 预防接种 适龄儿童 老年人体检 高血压 糖尿病 严重精神障碍
+结核病 艾滋病 狂犬病 鼠疫 布病 包虫病 地方病 碘缺乏 爱卫 病媒生物 控烟 健康县城 健康村 计生特殊家庭 独生子女 奖扶
+特扶 出生人口 人口老龄化 生育支持 婚前检查 孕前检查 两癌筛查 新生儿筛查 出生医学证明 死亡医学证明 殡葬改革 公益性公墓
+文化惠民 送戏下乡 电影放映 文化广场 群众文化 文艺演出 文化产业 文旅融合 红色旅游 研学旅游 民宿 农家乐 旅游厕所 A级景区
+导游 旅行社 星级饭店 文物普查 古村落 传统村落 历史建筑 革命文物 非遗传承人 地方志 年鉴 档案开放 档案数字化 史志
+体育公园 健身步道 社会体育指导员 体育彩票 全民健身日 运动会 青少年体育 竞技体育 体育产业 农民体育 广播电视户户通 融媒体中心
+网络安全 数据安全 个人信息保护 政务数据 数据共享 电子证照 电子印章 政务云 信息化项目 智慧城市 数字乡村 5G 宽带 物联网
+统计执法 统计造假 普查员 抽样调查 住户调查 价格调查 农产品价格 物价 居民消费价格 就业人员 城镇登记失业率 收入 可支配收入
+财政收入 税收收入 财政支出 民生支出 三保 库款 暂付款 预算调整 预算公开 决算公开 政府采购意向 采购合同 中标公告 成交公告
+政府和社会资本合作 特许经营 专项债券 一般债券 再融资债券 隐性债务 国企改革 国资监管 平台公司 融资担保 小额贷款 普惠金融
+金融风险 非法集资 防范非法集资 农村信用 信用村 信用户 惠农贷 保险理赔 政策性保险 森林保险 农房保险 巨灾保险
+"""
+
+# Qualifiers and heads that make the compounds of 公文 (农村公路, 县级财政, 重点项目 …).
+QUALIFIERS = "县级 乡镇 村级 城区 农村 城镇 重点 基层 公共 社区 县直 全县 年度 季度 专项 综合 区域 行业 城乡 农业 工业 民生 生态 应急 公益 集体 国有 民营 省级 市级"
+HEADS = """设施 项目 资金 企业 单位 部门 机构 人员 队伍 场所 道路 学校 医院 市场 产业 服务 经费 补助 标准 计划 规划 台账 名单
+清单 目录 档案 数据 平台 网络 体系 机制 制度 责任 考核 督查 检查 监测 预警 评估 统计 调查 培训 宣传 改革 建设"""
+
 # Verbs and verb phrases, most in two characters as the 公文 style has them.
 VERBS = """
 贯彻 执行 部署 安排 研究 制定 印发 发布 公布 公示 公告 通报 报送 审核 审批 批复 备案 核查 核实 调查
@@ -113,7 +149,8 @@ class Vocabulary:
 
     def __init__(self, rng, sentences=50_000):
         common = _words(COMMON)
-        tail = [word for word in _words(NOUNS) if word not in common]
+        compounds = [q + h for q in QUALIFIERS.split() for h in HEADS.split()]
+        tail = [word for word in _words(NOUNS + MORE_NOUNS + " ".join(compounds)) if word not in common]
         rng.shuffle(tail)
         self.nouns = common + tail
         self.verbs = _words(VERBS)
@@ -205,7 +242,7 @@ def body_html(vocabulary, *, paragraphs):
     parts = [f"<p>{rng.choice(SALUTATIONS)}</p>", f"<p>{vocabulary.paragraph(2)}现就有关事项通知如下。</p>"]
     for heading in HEADINGS[: max(1, paragraphs - 1)]:
         parts.append(f"<h2>{heading}</h2>")
-        parts.append(f"<p>{vocabulary.paragraph(rng.randint(2, 4))}</p>")
+        parts.append(f"<p>{vocabulary.paragraph(rng.randint(3, 5))}</p>")
     return "".join(parts)
 
 
@@ -248,5 +285,6 @@ def docx_bytes(lines):
 
 
 def pick(cum_weights, population, rng):
-    """One element of `population` by cumulative weights (a small helper for weighted tables)."""
+    """One element of `population` by cumulative weights: random.choices without its list and checks, for the
+    per-document draws."""
     return population[bisect.bisect(cum_weights, rng.random() * cum_weights[-1])]

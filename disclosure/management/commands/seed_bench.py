@@ -204,6 +204,7 @@ class Seeder:
         self.rng.shuffle(self.topic_ids)
         self.topic_weights = benchdata.zipf_cum_weights(len(self.topic_ids), exponent=0.8)
 
+    @transaction.atomic
     def catalogues(self, target):
         """Published catalogues copied from the national guidelines, organisation by organisation, until
         `target` items exist; MPTT columns are computed here, a tree per 一级事项 as the model keeps them."""
@@ -220,7 +221,13 @@ class Seeder:
             "deadline_days", "owner", "channels", "audience", "method", "level_county", "level_township",
             "lft", "rght", "tree_id", "level",
         ])
+        # Documents are filed under the leaf items (二级事项, or 一级事项 without any) of published catalogues.
         self.items_by_org = {}
+        leaves = CatalogueItem.objects.filter(
+            catalogue__state=Catalogue.State.PUBLISHED, catalogue__is_guideline=False, children__isnull=True
+        )
+        for organisation_id, pk in leaves.values_list("catalogue__organisation_id", "pk").order_by("pk"):
+            self.items_by_org.setdefault(organisation_id, []).append(pk)
         catalogues, rows = 0, []
         pairs = [(o, d) for o in self.bodies for d in domains if (o.pk, d) not in taken]
         self.rng.shuffle(pairs)
@@ -264,8 +271,7 @@ class Seeder:
                     item_id += 1
                 tree_id += 1
                 made += 1 + len(kids)
-        with transaction.atomic():
-            self.writer.write(CatalogueItem, columns, rows)
+        self.writer.write(CatalogueItem, columns, rows)
         self.stdout.write(f"公开事项 {made} 项（新增目录 {catalogues} 个）/ catalogue items")
 
     def _item_row(self, pk, catalogue, parent_id, source, organisation, lft, rght, tree_id, level):
@@ -314,7 +320,7 @@ class Seeder:
             documents, events, attachments, changes = [], [], [], []
             for position in range(offset, min(offset + batch, count)):
                 pk = document_id + position
-                organisation = self.bodies[benchdata.bisect.bisect(self.body_weights, rng.random() * self.body_weights[-1])]
+                organisation = benchdata.pick(self.body_weights, self.bodies, rng)
                 published_on = START + datetime.timedelta(days=days[position])
                 written = published_on - datetime.timedelta(days=rng.randint(0, 12))
                 year = written.year
@@ -364,7 +370,7 @@ class Seeder:
                         next_assessment = one_year_after(published_on)
                 items = self.items_by_org.get(organisation.pk)
                 item = rng.choice(items) if items and rng.random() < 0.35 else None
-                topic = self.topic_ids[benchdata.bisect.bisect(self.topic_weights, rng.random() * self.topic_weights[-1])]
+                topic = benchdata.pick(self.topic_weights, self.topic_ids, rng)
                 body = benchdata.body_html(words, paragraphs=rng.randint(2, 6))
                 documents.append((
                     pk, title[:300], organisation.pk, index_number, number, written, formed_on, publish_by, provisional,
@@ -472,7 +478,8 @@ class Command(BaseCommand):
         self.rebuild_search()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+                # VACUUM also sets the visibility map, for index-only scans; it cannot run in a transaction.
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(
             f"完成，共用时 {time.monotonic() - started:.0f} 秒（本进程CPU {time.process_time():.0f} 秒）/ done: wall and CPU seconds"
         )
