@@ -107,3 +107,14 @@ def test_seeded_documents_show_on_the_public_pages(seeded, client):
     assert attachment.size == attachment.file.size
     hidden = Document.objects.exclude(attribute=Document.Attribute.PROACTIVE).filter(status="published").first()
     assert client.get(f"/xxgk/documents/{hidden.pk}/").status_code == 404
+
+
+def test_the_seeded_public_documents_and_only_they_are_in_the_search_index(seeded, client):
+    from disclosure.permissions import public_documents
+    from portal.models import SearchEntry
+
+    indexed = set(SearchEntry.objects.filter(kind="document").values_list("object_id", flat=True))
+
+    assert indexed == set(public_documents().values_list("pk", flat=True))
+    page = client.get("/search/?q=通知").content.decode()
+    assert "找到 <strong>" in page and "没有找到" not in page  # 通知 is in every seeded body
