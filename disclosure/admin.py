@@ -451,6 +451,8 @@ class DocumentAdmin(BackOfficeAdmin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": f"{form.button}：{document.title}",
             "opts": self.opts, "original": document, "document": document, "form": form, "action": action,
+            "heading": document.title, "change_url": reverse("admin:disclosure_document_change", args=[document.pk]),
+            "step_url": reverse("admin:disclosure_document_step", args=[document.pk, action]),
             "timeliness": document.timeliness() if action == "publish" else None,
         }
         return TemplateResponse(

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from portal.admin import BackOfficeAdmin
@@ -189,8 +189,10 @@ class AnnualReportAdmin(BackOfficeAdmin, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"{form.button}：{report}", "opts": self.opts, "original": report, "report": report,
-            "form": form, "action": action,
+            "form": form, "action": action, "heading": str(report),
+            "change_url": reverse("admin:disclosure_annualreport_change", args=[report.pk]),
+            "step_url": reverse("admin:disclosure_annualreport_step", args=[report.pk, action]),
         }
-        return TemplateResponse(request, "admin/disclosure/annualreport/step_form.html", context,
+        return TemplateResponse(request, "admin/step_form.html", context,
                                 status=400 if form.is_bound else 200)
 

@@ -49,7 +49,7 @@ def _feed(document, action, event):
         changes.record(changes.Kind.DOCUMENT, pk, changes.Action.CHANGED, at=event.at)
 
 
-def _one_year_after(day):
+def one_year_after(day):
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
@@ -130,7 +130,7 @@ def publish(document, *, by, note="", on=None):
     document.publish_date = today
     document.status = Document.Status.PUBLISHED
     if document.attribute == Document.Attribute.WITHHELD:
-        document.next_assessment_date = _one_year_after(today)
+        document.next_assessment_date = one_year_after(today)
     document.save(update_fields=["index_number", "publish_date", "status", "next_assessment_date", "updated_at"])
     event = _record(
         document, DocumentEvent.Action.PUBLISH, Document.Status.SUBMITTED, by=by, note=note, working_days_late=late
@@ -211,7 +211,7 @@ def record_assessment(document, *, by, outcome, reason):
         raise WorkflowError("请写明评估理由", field="reason")
     today = timezone.localdate()
     if outcome == Assessment.KEEP:
-        document.next_assessment_date = _one_year_after(today)
+        document.next_assessment_date = one_year_after(today)
         note = f"评估结论：继续不予公开（{document.get_ground_display()}）。理由：{reason.strip()}"
     elif outcome == Assessment.DISCLOSE:
         note = f"评估结论：转为主动公开。理由：{reason.strip()}；原依据：{document.get_ground_display()}"

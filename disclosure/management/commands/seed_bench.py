@@ -28,6 +28,7 @@ from catalog.models import Catalogue, CatalogueItem, Domain, ReviewStep
 from disclosure import benchdata
 from disclosure.demo import NUMBER_PREFIX
 from disclosure.models import Attachment, Document, DocumentEvent, IndexCounter, Topic, publication_deadline
+from disclosure.workflow import one_year_after
 from portal.demo import load_demo as load_demo_county
 from portal.models import CalendarDay, Organisation, PublicChange, credit_code_check_char, validate_credit_code
 
@@ -139,13 +140,6 @@ def model_columns(model, given):
 
 def next_id(model):
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-
-
-def one_year_after(day):
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 def at(day, rng):
