@@ -98,8 +98,9 @@ def _documents(ids, year):
 
 
 def _applications(ids, year, today):
-    from requests_app.models import Application, ReplyType
+    from requests_app.models import ReplyType
     from requests_app.selectors import disclosure_applications
+    from requests_app.selectors import overdue as overdue_applications
 
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     applications = disclosure_applications().filter(organisation_id__in=ids)
@@ -121,7 +122,7 @@ def _applications(ids, year, today):
             group = ReplyType(row["reply_type"]).group
             mix[org, group] = mix.get((org, group), 0) + row["n"]
     overdue = dict(
-        applications.filter(state__in=Application.OPEN_STATES, due_date__lt=today)
+        overdue_applications(applications, today)
         .values("organisation_id").annotate(n=Count("pk")).order_by().values_list("organisation_id", "n")
     )
     return received, answered, on_time, mix, overdue
@@ -296,7 +297,7 @@ def dashboard(user, year, today=None):
 
 # ---------------------------------------------------------------- charts (inline SVG, drawn here)
 
-BAR_WIDTH, BAR_GAP, CHART_HEIGHT, AXIS = 32, 10, 160, 24
+BAR_WIDTH, BAR_GAP, CHART_HEIGHT, AXIS = 22, 5, 160, 24  # 348 px wide: a phone shows all twelve
 
 
 def bar_chart(values, title):
