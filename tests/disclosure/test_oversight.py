@@ -7,10 +7,11 @@ from io import BytesIO
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from disclosure import reports
-from disclosure.models import Document
 from portal.models import Organisation, Staff
 from requests_app import workflow as applications
 from requests_app.models import REPLY_REQUIREMENTS, Application, ReplyType
@@ -264,12 +265,8 @@ def test_the_dashboard_costs_the_same_queries_for_one_organisation_or_several(
     as_county, county, county_reviewer, django_assert_max_num_queries, django_assert_num_queries,
 ):
     _organisations_with_figures(county, 1, county_reviewer)
-    with on(TODAY):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as one:
-            assert as_county.get(URL, {"year": 2026}).status_code == 200
+    with on(TODAY), CaptureQueriesContext(connection) as one:
+        assert as_county.get(URL, {"year": 2026}).status_code == 200
     _organisations_with_figures(county, 6, county_reviewer)
     with on(TODAY), django_assert_num_queries(len(one)):
         response = as_county.get(URL, {"year": 2026})
