@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # The admin home is the user's to-do list; it comes first so it answers /admin/ (admin:index).
     path("admin/", admin.site.admin_view(portal_admin.index)),
+    path("admin/oversight/", include("disclosure.oversight_urls")),
     path("admin/", admin.site.urls),
 ]
 
