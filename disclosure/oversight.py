@@ -68,11 +68,17 @@ class Table:
     rows: list  # [[organisation name, value, ...]]
     total: list = None
     cell_classes: list = field(default_factory=list)  # per row, per value cell: a CSS class or ""
+    links: list = field(default_factory=list)  # per row, per value cell: the evidence's address or ""
 
     def body(self):
-        """[(organisation name, [(value, CSS class)])] for the template."""
+        """[(organisation name, [(value, CSS class, link)])] for the template."""
+        width = len(self.headers)
         return [
-            (row[0], list(zip(row[1:], self.cell_classes[index] if index < len(self.cell_classes) else [""] * len(row))))
+            (row[0], list(zip(
+                row[1:],
+                self.cell_classes[index] if index < len(self.cell_classes) else [""] * width,
+                self.links[index] if index < len(self.links) else [""] * width,
+            )))
             for index, row in enumerate(self.rows)
         ]
 
@@ -288,10 +294,91 @@ def dashboard(user, year, today=None):
         "reports", f"{year - 1}年度政府信息公开工作年度报告（条例第四十九、五十条）", ["单位", "截止日期", "发布日期", "情况"],
         report_rows, cell_classes=report_classes,
     )
+    tables["self_check"] = self_check(
+        organisations, year, today, expected_published=[row[1] == row[2] for row in summary_rows],
+        documents=document_rows, applications=application_rows, withheld_due=withheld_due, reports=reports,
+    )
     return Dashboard(
         year=year, today=today, organisations=organisations, tables=tables,
         document_months=document_total[:12], received_months=received_total_months,
         domains=domains, coverage_grid=coverage_grid,
+    )
+
+
+# ---------------------------------------------------------------- the self-check
+
+# The points of the county's assessment (大通区 plan, 基层政务公开标准化规范化 upgrade, points 1–43) that
+# the register can show, with how each is judged here. The others (meetings, training, 5 h / 48 h
+# responses to public concern, …) are not in the portal's data.
+SELF_CHECK_POINTS = (
+    ("catalogue", "目录（10、16）", "第10、16项：应编制领域的标准目录均已发布"),
+    ("timely", "时效（11）", "第11项：主动公开信息均在20个工作日内公开（条例第二十六条）"),
+    ("withheld", "复评（12）", "第12项：不予公开信息按年复评，无到期未评"),
+    ("applications", "依申请（13）", "第13项：依申请公开按期答复，无逾期"),
+    ("report", "年报（14）", "第14项：上年度政府信息公开工作年度报告按时发布"),
+    ("interpretation", "解读（20、28）", "第20、28项：本年发布的行政规范性文件均有解读"),
+    ("normative", "规范性文件（26）", "第26项：行政规范性文件目录现行（被替代的文件已标注有效性）"),
+    ("embedded", "嵌入业务系统（27）", "第27项：业务系统通过接口报送信息（有有效的接口令牌）"),
+    ("guide", "指南", "政府信息公开指南一年内更新过"),
+)
+MET, NOT_MET, NOT_APPLICABLE = "达标", "未达标", "不适用"
+
+
+def _per_organisation(queryset, key="organisation_id"):
+    return dict(queryset.values(key).annotate(n=Count("pk")).order_by().values_list(key, "n"))
+
+
+def self_check(organisations, year, today, *, expected_published, documents, applications, withheld_due, reports):
+    """Per body, each point met or not, with a link to what shows it; from the dashboard's own figures
+    and four grouped queries more."""
+    from portal.models import ApiToken
+
+    from .models import Guide
+    from .permissions import public_documents
+
+    ids = [organisation.pk for organisation in organisations]
+    normative = public_documents().filter(organisation_id__in=ids, is_normative=True)
+    issued = _per_organisation(normative.filter(publish_date__year=year))
+    interpreted = _per_organisation(normative.filter(publish_date__year=year, interpretations__isnull=False).distinct())
+    stale = _per_organisation(normative.filter(validity=Document.Validity.VALID, replaced_by__isnull=False))
+    tokens = _per_organisation(ApiToken.objects.filter(organisation_id__in=ids, revoked_at__isnull=True))
+    guides = dict(Guide.objects.filter(organisation_id__in=ids).values_list("organisation_id", "updated_at"))
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    rows, classes, links = [], [], []
+    # The dashboard's rows are in the organisations' order.
+    for org, catalogues_published, document_row, application_row in zip(organisations, expected_published, documents, applications):
+        published, on_time = document_row[13], document_row[14]
+        _due, _published_on, report = report_state(org, year - 1, reports.get(org.pk), today)
+        guide_updated = guides.get(org.pk)
+        verdicts = {
+            "catalogue": catalogues_published,
+            "timely": published == on_time if published else None,
+            "withheld": not withheld_due.get(org.pk, 0),
+            "applications": application_row[2] == application_row[3] and not application_row[5] if application_row[1] or application_row[5] else None,
+            "report": None if report.startswith("未发布（未到") else report == "按时发布",
+            "interpretation": interpreted.get(org.pk, 0) == issued[org.pk] if issued.get(org.pk) else None,
+            "normative": not stale.get(org.pk, 0),
+            "embedded": bool(tokens.get(org.pk)),
+            "guide": guide_updated is not None and guide_updated >= year_ago,
+        }
+        evidence = {
+            "catalogue": f"/xxgk/org/{org.pk}/",
+            "timely": f"/admin/disclosure/document/timeliness/?year={year}",
+            "withheld": "/admin/disclosure/document/?assessment=due",
+            "applications": "/admin/requests_app/application/?deadline=overdue",
+            "report": f"/xxgk/reports/?year={year - 1}&organisation={org.pk}",
+            "interpretation": f"/xxgk/normative/?organisation={org.pk}&year={year}",
+            "normative": f"/xxgk/normative/?organisation={org.pk}",
+            "embedded": "/admin/portal/apitoken/",
+            "guide": f"/xxgk/guide/{org.pk}/",
+        }
+        values = [NOT_APPLICABLE if verdicts[key] is None else MET if verdicts[key] else NOT_MET for key, _, _ in SELF_CHECK_POINTS]
+        rows.append([org.display_name, *values, f"{values.count(MET)}/{len(values) - values.count(NOT_APPLICABLE)}"])
+        classes.append([{MET: "state-good", NOT_MET: "state-bad"}.get(value, "") for value in values] + [""])
+        links.append([evidence[key] for key, _, _ in SELF_CHECK_POINTS] + [""])
+    return Table(
+        "self_check", f"考核自查（{year}年；截至{today:%Y年%m月%d日}，点击结果查看依据）",
+        ["单位", *(short for _, short, _ in SELF_CHECK_POINTS), "达标项"], rows, cell_classes=classes, links=links,
     )
 
 
@@ -382,6 +469,6 @@ def oversight_view(request):
         "document_chart": bar_chart(board.document_months, f"{year}年全县每月发布主动公开信息数量"),
         "received_chart": bar_chart(board.received_months, f"{year}年全县每月收到依申请公开申请数量"),
         "heat_map": heat_map(board.coverage_grid, board.domains),
-        "coverage_labels": COVERAGE_LABELS, "expected_mark": EXPECTED_MARK,
+        "coverage_labels": COVERAGE_LABELS, "expected_mark": EXPECTED_MARK, "self_check_points": SELF_CHECK_POINTS,
     }
     return TemplateResponse(request, "admin/oversight/dashboard.html", context, status=400 if refused else 200)

@@ -271,5 +271,43 @@ def test_the_dashboard_costs_the_same_queries_for_one_organisation_or_several(
     with on(TODAY), django_assert_num_queries(len(one)):
         response = as_county.get(URL, {"year": 2026})
     assert len(response.context["tables"]["documents"].rows) >= 7
-    with on(TODAY), django_assert_max_num_queries(16):
+    with on(TODAY), django_assert_max_num_queries(21):
         as_county.get(URL, {"year": 2026})
+
+
+def test_the_self_check_judges_each_point_from_the_register_with_its_evidence(
+    as_county, county_reviewer, gongan, gongan_clerk, gongan_reviewer, jiaoyu, jiaoyu_clerk,
+):
+    from disclosure.models import Guide
+    from portal import tokens
+    from portal.models import ApiToken
+
+    jiaoyu_reviewer = make_staff("jiaoyu_reviewer", jiaoyu, Staff.Role.REVIEWER)
+    with on(D(2026, 3, 2)):
+        policy = make_document(gongan, gongan_clerk, title="关于规范户籍管理的规定", written_date=D(2026, 3, 2), is_normative=True)
+        policy = publish_document(policy, gongan_clerk, gongan_reviewer)
+        reading = publish_document(make_document(gongan, gongan_clerk, title="《关于规范户籍管理的规定》政策解读",
+                                                 written_date=D(2026, 3, 2), genre="interpretation"), gongan_clerk, gongan_reviewer)
+        policy.interpretations.add(reading)
+        lonely = make_document(jiaoyu, jiaoyu_clerk, title="关于规范课后服务的意见", written_date=D(2026, 3, 2), is_normative=True)
+        lonely = publish_document(lonely, jiaoyu_clerk, jiaoyu_reviewer)
+        newer = publish_document(make_document(jiaoyu, jiaoyu_clerk, title="关于规范课后服务的意见（修订）", written_date=D(2026, 3, 2),
+                                               is_normative=True), jiaoyu_clerk, jiaoyu_reviewer)
+        # Replaced but still marked 现行有效: the normative list is not current.
+        type(lonely).objects.filter(pk=lonely.pk).update(replaced_by=newer)
+        tokens.issue(ApiToken(name="县公安局户政业务系统", organisation=gongan), by=county_reviewer)
+    with on(TODAY):
+        Guide.objects.create(organisation=gongan, body="<p>指南</p>")
+        response = as_county.get(URL, {"year": 2026})
+
+    labels = response.context["tables"]["self_check"].headers[1:-1]
+    gongan_row = dict(zip(labels, row_of(response, "self_check", gongan.display_name)))
+    jiaoyu_row = dict(zip(labels, row_of(response, "self_check", jiaoyu.display_name)))
+    assert gongan_row["解读（20、28）"] == "达标"
+    assert jiaoyu_row["解读（20、28）"] == "未达标"
+    assert gongan_row["规范性文件（26）"] == "达标"
+    assert jiaoyu_row["规范性文件（26）"] == "未达标"
+    assert (gongan_row["嵌入业务系统（27）"], jiaoyu_row["嵌入业务系统（27）"]) == ("达标", "未达标")
+    assert (gongan_row["指南"], jiaoyu_row["指南"]) == ("达标", "未达标")
+    assert gongan_row["依申请（13）"] == "不适用"  # no application this year
+    assert f'href="/xxgk/normative/?organisation={jiaoyu.pk}"' in response.content.decode()
