@@ -115,7 +115,7 @@ def _applications(ids, year, today):
         for row in applications.filter(receipt_date__gte=start, receipt_date__lt=end)
         .annotate(month=ExtractMonth("receipt_date")).values("organisation_id", "month").annotate(n=Count("pk")).order_by()
     }
-    answered, on_time, mix = {}, {}, {}
+    answered, on_time, on_time_months, mix = {}, {}, {}, {}
     for row in (
         applications.filter(replied_on__gte=start, replied_on__lt=end)
         .annotate(month=ExtractMonth("replied_on")).values("organisation_id", "month", "reply_type")
@@ -124,6 +124,7 @@ def _applications(ids, year, today):
         org, month = row["organisation_id"], row["month"]
         answered[org, month] = answered.get((org, month), 0) + row["n"]
         on_time[org] = on_time.get(org, 0) + row["on_time"]
+        on_time_months[org, month] = on_time_months.get((org, month), 0) + row["on_time"]
         if row["reply_type"]:
             group = ReplyType(row["reply_type"]).group
             mix[org, group] = mix.get((org, group), 0) + row["n"]
@@ -131,7 +132,7 @@ def _applications(ids, year, today):
         overdue_applications(applications, today)
         .values("organisation_id").annotate(n=Count("pk")).order_by().values_list("organisation_id", "n")
     )
-    return received, answered, on_time, mix, overdue
+    return received, answered, on_time, on_time_months, mix, overdue
 
 
 def expected_domains(organisation, domains, township_domains):
@@ -196,7 +197,7 @@ def dashboard(user, year, today=None):
     organisations = organisation_rows(user)
     ids = [organisation.pk for organisation in organisations]
     documents = _documents(ids, year)
-    received, answered, on_time, mix, overdue = _applications(ids, year, today)
+    received, answered, on_time, on_time_months, mix, overdue = _applications(ids, year, today)
     domains, township_domains, coverage = _coverage(ids)
     withheld_due = dict(
         assessments_due(Document.objects.filter(organisation_id__in=ids), today)
@@ -227,6 +228,17 @@ def dashboard(user, year, today=None):
         ["全县合计", *document_total, share(document_total[13], document_total[12])],
     )
 
+    late_months = [[documents.get((org.pk, month), (0, 0))[1] for month in range(1, 13)] for org in organisations]
+    county_late = with_total(late_months)
+    county_published = document_total[:12]
+    tables["documents_timely"] = Table(
+        "documents_timely", f"{year}年主动公开信息20个工作日内公开比例（按月）", ["单位", *MONTHS, "全年"],
+        [[org.display_name, *(share(count - late, count) for count, late in zip(months, lates)), share(sum(months) - sum(lates), sum(months))]
+         for org, months, lates in zip(organisations, published_months, late_months)],
+        ["全县合计", *(share(count - late, count) for count, late in zip(county_published, county_late)),
+         share(sum(county_published) - sum(county_late), sum(county_published))],
+    )
+
     application_rows, received_total_months = [], with_total(received_months)
     for org, got, done in zip(organisations, received_months, answered_months):
         answered_count = sum(done)
@@ -249,6 +261,15 @@ def dashboard(user, year, today=None):
         "answered", f"{year}年答复依申请公开申请数量（按月）", ["单位", *MONTHS, "全年"],
         [[org.display_name, *months, sum(months)] for org, months in zip(organisations, answered_months)],
         ["全县合计", *with_total(answered_months), sum(map(sum, answered_months))],
+    )
+    on_time_rows = [[on_time_months.get((org.pk, month), 0) for month in range(1, 13)] for org in organisations]
+    county_on_time, county_answered = with_total(on_time_rows), with_total(answered_months)
+    tables["on_time"] = Table(
+        "on_time", f"{year}年依申请公开按期答复率（按答复月份）", ["单位", *MONTHS, "全年"],
+        [[org.display_name, *(share(done, total) for done, total in zip(done_months, months)), share(sum(done_months), sum(months))]
+         for org, done_months, months in zip(organisations, on_time_rows, answered_months)],
+        ["全县合计", *(share(done, total) for done, total in zip(county_on_time, county_answered)),
+         share(sum(county_on_time), sum(county_answered))],
     )
     mix_rows = [[org.display_name, *(mix.get((org.pk, key), 0) for key, _ in REPLY_GROUPS)] for org in organisations]
     tables["replies"] = Table(

@@ -119,6 +119,10 @@ def test_documents_published_per_month_and_the_share_within_20_working_days_equa
         assert row_of(response, "documents", organisation.display_name) == [*months, len(mine), on_time, share]
     total = response.context["tables"]["documents"].total
     assert total[13:] == [4, 3, "75.0%"]
+    # Month by month: March 1 of 2 on time, June 1 of 1; the months with nothing published have no share.
+    expected = ["—"] * 12
+    expected[2], expected[5] = "50.0%", "100.0%"
+    assert row_of(response, "documents_timely", gongan.display_name) == [*expected, "66.7%"]
     assert response.context["document_chart"]["bars"][2]["value"] == 2  # March: 2 (the 依申请公开 one is not counted)
 
 
@@ -154,6 +158,10 @@ def test_applications_received_answered_on_time_overdue_and_reply_mix_equal_dire
     months = [sum(1 for a in received_2026 if a.receipt_date.month == month) for month in range(1, 13)]
     assert row_of(response, "received", gongan.display_name) == [*months, 5]
     assert row_of(response, "answered", gongan.display_name)[0] == 1  # January: the one from December
+    # The on-time rate by the month of the answer: January 1/1, March 1/2 (the late one), May 2/2.
+    expected = ["—"] * 12
+    expected[0], expected[2], expected[4] = "100.0%", "50.0%", "100.0%"
+    assert row_of(response, "on_time", gongan.display_name) == [*expected, "80.0%"]
     # 予以公开, 部分公开, 不予公开, 无法提供 (不属于本机关 counts there), 不予处理, 其他处理
     assert row_of(response, "replies", gongan.display_name) == [1, 1, 1, 1, 1, 0]
     assert response.context["received_chart"]["bars"][8]["value"] == 1  # September
