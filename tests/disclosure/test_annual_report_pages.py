@@ -1,6 +1,7 @@
 """The public 政府信息公开工作年度报告 pages: published reports only, by year and body, the national
 tables readable, the downloads, a corrected version kept and marked."""
 
+import datetime
 import io
 
 import docx
@@ -69,3 +70,32 @@ def test_a_bad_filter_is_a_400_with_a_message(client, published):
     response = client.get("/xxgk/reports/?year=abc&organisation=999999")
 
     assert response.status_code == 400 and "筛选条件有误" in response.content.decode()
+
+
+def test_the_page_the_word_file_and_the_workbook_hold_the_same_numbers(client, gongan, gongan_clerk, gongan_reviewer):
+    import re
+
+    from requests_app.models import ReplyType
+    from tests.disclosure.test_annual_reports import answered
+
+    answered(gongan, gongan_clerk, gongan_reviewer, received=datetime.date(2026, 3, 2), replied=datetime.date(2026, 3, 20),
+             reply_type=ReplyType.UNAVAILABLE_NOT_HELD)
+    with time_machine.travel(FEB_2027, tick=False):
+        report = written(reports.start(gongan, 2026, by=gongan_clerk), gongan_clerk, licensing_decisions=120,
+                         lawsuit_after_upheld=2, lawsuit_after_total=2)
+        reports.submit(report, by=gongan_clerk)
+        report = reports.publish(report, by=gongan_reviewer)
+
+    page = client.get(f"/xxgk/reports/{report.pk}/").content.decode()
+    tables_html = re.findall(r'<table class="report-table[^"]*">(.*?)</table>', page, re.S)
+    html_three = [int(n) for n in re.findall(r"<td>(\d+)</td>", tables_html[1])]
+    html_four = [int(n) for n in re.findall(r"<td>(\d+)</td>", tables_html[2])]
+    document = docx.Document(io.BytesIO(client.get(f"/xxgk/reports/{report.pk}/report.docx").content))
+    docx_three = [int(cell.text) for row in document.tables[1].rows[3:] for cell in row.cells[3:]]
+    docx_four = [int(cell.text) for cell in document.tables[2].rows[3].cells]
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/xxgk/reports/{report.pk}/report.xlsx").content))
+    xlsx_three = [value for row in workbook["表三 依申请公开"].iter_rows(min_row=5, min_col=4, values_only=True) for value in row]
+    xlsx_four = list(next(workbook["表四 复议诉讼"].iter_rows(min_row=5, values_only=True)))
+
+    assert html_three == docx_three == xlsx_three and len(html_three) == 25 * 7 and sum(html_three) > 0
+    assert html_four == docx_four == xlsx_four and html_four[10] == 2 and html_four[14] == 2
