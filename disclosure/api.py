@@ -303,7 +303,7 @@ class AnnualReportDetailSerializer(AnnualReportSerializer):
         }
 
 
-class AnnualReportFilter(filters.FilterSet):
+class ApiAnnualReportFilter(filters.FilterSet):
     year = filters.NumberFilter(label="年度", min_value=2008, max_value=2100)
     organisation = IdFilter(label="报告机关编号", field_name="organisation_id")
 
@@ -314,7 +314,7 @@ class AnnualReportFilter(filters.FilterSet):
 
 @list_schema("政府信息公开工作年度报告", "已发布的年度报告（现行版本和已被更正的旧版本），从新到旧。")
 class AnnualReportViewSet(ReadOnlyViewSet):
-    filterset_class = AnnualReportFilter
+    filterset_class = ApiAnnualReportFilter
     spreadsheet_name = "政府信息公开工作年度报告"
     spreadsheet_columns = [
         ("year", "年度"), ("organisation_name", "报告机关"), ("title", "名称"), ("version", "版本"), ("status_display", "状态"),

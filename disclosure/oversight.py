@@ -172,12 +172,15 @@ def _annual_reports(ids, year):
     )
 
 
+REPORT_ON_TIME, REPORT_LATE, REPORT_MISSING, REPORT_NOT_YET_DUE = "按时发布", "逾期发布", "未发布（已逾期）", "未发布（未到截止日期）"
+
+
 def report_state(organisation, year, published_at, today):
     due = annual_report_due(organisation, year)
     if published_at is not None:
         published_on = timezone.localdate(published_at)
-        return due, published_on, ("按时发布" if published_on <= due else "逾期发布")
-    return due, None, ("未发布（已逾期）" if today > due else "未发布（未到截止日期）")
+        return due, published_on, (REPORT_ON_TIME if published_on <= due else REPORT_LATE)
+    return due, None, (REPORT_MISSING if today > due else REPORT_NOT_YET_DUE)
 
 
 @dataclass
@@ -310,7 +313,7 @@ def dashboard(user, year, today=None):
     for org in organisations:
         due, published_on, state = report_state(org, year - 1, reports.get(org.pk), today)
         report_rows.append([org.display_name, f"{due:%Y年%m月%d日}", f"{published_on:%Y年%m月%d日}" if published_on else "—", state])
-        report_classes.append(["", "", "state-bad" if state.startswith(("逾期", "未发布（已逾期")) else ""])
+        report_classes.append(["", "", "state-bad" if state in (REPORT_LATE, REPORT_MISSING) else ""])
     tables["reports"] = Table(
         "reports", f"{year - 1}年度政府信息公开工作年度报告（条例第四十九、五十条）", ["单位", "截止日期", "发布日期", "情况"],
         report_rows, cell_classes=report_classes,
@@ -376,7 +379,7 @@ def self_check(organisations, year, today, *, expected_published, documents, app
             "timely": published == on_time if published else None,
             "withheld": not withheld_due.get(org.pk, 0),
             "applications": application_row[2] == application_row[3] and not application_row[5] if application_row[1] or application_row[5] else None,
-            "report": None if report.startswith("未发布（未到") else report == "按时发布",
+            "report": None if report == REPORT_NOT_YET_DUE else report == REPORT_ON_TIME,
             "interpretation": interpreted.get(org.pk, 0) == issued[org.pk] if issued.get(org.pk) else None,
             "normative": not stale.get(org.pk, 0),
             "embedded": bool(tokens.get(org.pk)),

@@ -12,7 +12,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from portal.official_docx import official_page, set_font
+from portal.official_docx import BODY_FONT, BODY_SIZE, HEADING_FONT, HEADING_SIZE, add_paragraph, official_page, set_font
 
 from .reports import table_three_layout, tables
 
@@ -107,36 +107,29 @@ def report_docx(report):
     section.orientation = WD_ORIENT.PORTRAIT
     official_page(section)
     normal = document.styles["Normal"]
-    normal.font.size = Pt(16)
-    set_font(normal.font, normal.element, "仿宋")
+    normal.font.size = BODY_SIZE
+    set_font(normal.font, normal.element, BODY_FONT)
 
-    def paragraph(text, *, font="仿宋", size=Pt(16), center=False, indent=True):
-        p = document.add_paragraph()
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif indent:
-            p.paragraph_format.first_line_indent = size * 2
-        run = p.add_run(text)
-        run.font.size = size
-        set_font(run.font, run._element, font)
-        return p
+    def paragraph(text, *, font=BODY_FONT, size=BODY_SIZE, center=False):
+        return add_paragraph(document, text, align=WD_ALIGN_PARAGRAPH.CENTER if center else None, indent=not center,
+                             font=font, size=size)
 
-    paragraph(f"{report.organisation.name}{report.year}年政府信息公开工作年度报告", font="黑体", size=Pt(22), center=True)
+    paragraph(f"{report.organisation.name}{report.year}年政府信息公开工作年度报告", font=HEADING_FONT, size=HEADING_SIZE, center=True)
     if report.corrects_id:
         paragraph(f"（第{report.version}版，更正说明：{report.correction_note}）", size=Pt(14), center=True)
-    paragraph(SECTIONS[0], font="黑体")
+    paragraph(SECTIONS[0], font=HEADING_FONT)
     for line in _paragraphs(report.overview):
         paragraph(line)
-    paragraph(SECTIONS[1], font="黑体")
+    paragraph(SECTIONS[1], font=HEADING_FONT)
     _docx_table(document, [[(text, 1, colspan) for text, colspan in row] for row in table_two_grid(report_tables)], 4)
-    paragraph(SECTIONS[2], font="黑体")
+    paragraph(SECTIONS[2], font=HEADING_FONT)
     _docx_table(document, _table_three_grid(report_tables), 10)
-    paragraph(SECTIONS[3], font="黑体")
+    paragraph(SECTIONS[3], font=HEADING_FONT)
     _docx_table(document, _table_four_grid(report_tables), 15)
-    paragraph(SECTIONS[4], font="黑体")
+    paragraph(SECTIONS[4], font=HEADING_FONT)
     for line in _paragraphs(report.problems):
         paragraph(line)
-    paragraph(SECTIONS[5], font="黑体")
+    paragraph(SECTIONS[5], font=HEADING_FONT)
     for line in _paragraphs(report.other_matters):
         paragraph(line)
     properties = document.core_properties

@@ -144,6 +144,7 @@ def annual_report_detail(request, pk):
     })
 
 
+@public_page  # a published report never changes: its files are made once, not on every download
 @require_safe
 def annual_report_file(request, pk, extension):
     if extension not in REPORT_FILES:

@@ -21,7 +21,7 @@ from docx.shared import Pt
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
-from portal.official_docx import official_page, set_font
+from portal.official_docx import BODY_FONT, BODY_SIZE, HEADING_FONT, HEADING_SIZE, add_paragraph, official_page, set_font
 from portal.text import clean_text
 
 from .models import Application, Letter, LetterKind, LetterSeries, LetterTemplate, ReplyType
@@ -233,23 +233,7 @@ def next_number(organisation, kind, year):
 # Layout after GB/T 9704-2012 (党政机关公文格式): A4, title in 2号 (22 pt), text in 3号 (16 pt) 仿宋,
 # 22 lines a page, first lines indented two characters. 黑体 rather than 方正小标宋 for the title
 # because every Chinese Windows and WPS has it.
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
-BODY_SIZE = Pt(16)
-HEADING_SIZE = Pt(22)
 LINE_SPACING = Pt(28.9)
-
-
-def _add_paragraph(document, text, *, align=None, indent=False, font=BODY_FONT, size=BODY_SIZE):
-    paragraph = document.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = size * 2
-    run = paragraph.add_run(text)
-    run.font.size = size
-    set_font(run.font, run._element, font)
-    return paragraph
 
 
 def layout(source):
@@ -272,21 +256,21 @@ def layout(source):
         if not line.strip() or line.startswith(";;"):
             continue
         if line.startswith("# "):
-            heading = _add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT, size=HEADING_SIZE)
+            heading = add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT, size=HEADING_SIZE)
             heading.paragraph_format.line_spacing = Pt(36)
         elif line.startswith("= "):
-            _add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(16)
+            add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(16)
         elif line.startswith("< "):
-            _add_paragraph(document, line[2:])
+            add_paragraph(document, line[2:])
         elif line.startswith("> "):
-            paragraph = _add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.RIGHT)
+            paragraph = add_paragraph(document, line[2:], align=WD_ALIGN_PARAGRAPH.RIGHT)
             if first_signature:
                 paragraph.paragraph_format.space_before = Pt(32)
                 first_signature = False
         elif line.startswith("{%p"):
-            _add_paragraph(document, line)
+            add_paragraph(document, line)
         else:
-            _add_paragraph(document, line, indent=True)
+            add_paragraph(document, line, indent=True)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

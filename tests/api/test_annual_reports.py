@@ -2,6 +2,7 @@
 tables; drafts and reports in review never."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from disclosure import reports
 from tests.disclosure.test_annual_reports import FEB_2027, answered, written
 from tests.factories import make_organisation, make_staff
 
-D = __import__("datetime").date
+D = datetime.date
 
 
 def publish_report(organisation, clerk, reviewer, year=2026, **values):

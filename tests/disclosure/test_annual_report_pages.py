@@ -99,3 +99,11 @@ def test_the_page_the_word_file_and_the_workbook_hold_the_same_numbers(client, g
 
     assert html_three == docx_three == xlsx_three and len(html_three) == 25 * 7 and sum(html_three) > 0
     assert html_four == docx_four == xlsx_four and html_four[10] == 2 and html_four[14] == 2
+
+
+def test_a_published_reports_files_are_made_once_and_then_served_from_the_cache(client, published, django_assert_max_num_queries):
+    first = client.get(f"/xxgk/reports/{published.pk}/report.docx")
+
+    with django_assert_max_num_queries(0):
+        again = client.get(f"/xxgk/reports/{published.pk}/report.docx")
+    assert again.content == first.content and again["Content-Disposition"] == first["Content-Disposition"]
