@@ -282,7 +282,13 @@ def backup(destination, *, using="default", media_root=None):
             # After the database: each file a row names was written before that row committed, so it
             # is here; a file uploaded meanwhile comes along unnamed and does no harm.
             for path, relative in _media_files(media_root):
-                files[f"media/{relative}"] = _copy(path, partial / "media" / relative)
+                try:
+                    files[f"media/{relative}"] = _copy(path, partial / "media" / relative)
+                except FileNotFoundError as exc:
+                    if exc.filename != str(path):
+                        raise
+                    # Deleted since the walk began (a replaced draft's file): no row of the dump names it.
+                    continue
             manifest = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -311,7 +317,10 @@ def verify(path):
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         engine, files = manifest["engine"], manifest["files"]
-        if manifest["format"] != FORMAT or engine not in DUMP_NAMES:
+        if manifest["format"] != FORMAT or engine not in DUMP_NAMES or not all(
+            isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and isinstance(entry.get("size"), int)
+            for entry in files.values()
+        ):
             raise ValueError(manifest["format"])
     except FileNotFoundError:
         raise BackupError(f"{path} 不是完整的备份：缺少 {MANIFEST}（备份可能未写完）") from None
@@ -395,4 +404,9 @@ def _forget_cached_pages():
     index is in the database and came back with it."""
     from portal import cache
 
-    cache.bump()
+    try:
+        cache.bump()
+    except Exception as exc:
+        raise BackupError(
+            f"数据库和上传文件已恢复，但页面缓存无法作废（{exc}）：请先清空页面缓存（var/page-cache/ 或 Redis）再启动网站"
+        ) from None
