@@ -81,6 +81,9 @@ try:
     # that went away is reconnected (or /healthz answers 503), never used dead. 0 closes after each request.
     DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", "600")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Where pg_dump and pg_restore of the server's major version are (manage.py backup / restore);
+    # empty: /usr/lib/postgresql/<major>/bin, /usr/pgsql-<major>/bin, then PATH.
+    POSTGRES_BIN_DIR = os.getenv("POSTGRES_BIN_DIR", "")
     # How long a rendered public page may be served from the cache. Publishing, withdrawing and every
     # other change the pages show invalidate them at once (portal.cache); this only bounds what a
     # change made outside those paths (a database edited by hand) can leave behind.
