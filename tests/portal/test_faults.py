@@ -174,3 +174,34 @@ def test_a_real_read_only_error_is_taken_for_a_fault(gongan):
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA query_only = OFF")
     assert database_unavailable(refused.value), repr(refused.value)
+
+
+# ---------------------------------------------------------------- a fault in the middle of a step
+
+
+@contextmanager
+def disk_full_on_insert(model):
+    """Every insert into the model's table fails as it does when the disk is full: a PostgreSQL trigger
+    raising disk_full (53100); on SQLite a trigger writing 64 MB into a database capped a few MB above
+    its size (SQLITE_FULL). Made inside the test's transaction, gone with it; the cap is put back."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION crash_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$"
+            )
+            cursor.execute(f'CREATE TRIGGER crash_disk_full AFTER INSERT ON "{table}" FOR EACH ROW EXECUTE FUNCTION crash_disk_full()')
+        else:
+            cursor.execute("CREATE TABLE crash_ballast (data BLOB)")
+            cursor.execute(f'CREATE TRIGGER crash_disk_full AFTER INSERT ON "{table}" BEGIN '
+                           "INSERT INTO crash_ballast VALUES (zeroblob(64000000)); END")
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count = {pages + 2000}")
+    try:
+        yield
+    finally:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA max_page_count = 1073741823")
