@@ -3,10 +3,23 @@ after the new version was marked published and the old one superseded — leaves
 review records and the public change feed as they were: the published catalogue stays the public one,
 and the reviewer sees the 503 page, not a 500."""
 
+import pytest
+
+from catalog import workflow
 from catalog.models import Catalogue, ReviewStep
 from portal.models import PublicChange
-from tests.catalog.test_review_admin import in_review, step  # noqa: F401 (in_review is a fixture)
+from tests.catalog.test_review_admin import step
 from tests.portal.test_faults import assert_503_page, disk_full_on_insert
+
+
+@pytest.fixture
+def in_review(published, gongan_clerk, gongan_reviewer):
+    """Version 2 of 县公安局's catalogue, one deadline changed, submitted and first-reviewed."""
+    revision = workflow.start_revision(published, by=gongan_clerk)
+    revision.items.filter(name="出生登记").update(deadline="实时更新")
+    workflow.submit(revision, by=gongan_clerk, comment="根据网上办理情况修订")
+    workflow.first_review(revision, by=gongan_reviewer, comment="事项齐全，同意报送复核")
+    return revision
 
 
 def snapshot():

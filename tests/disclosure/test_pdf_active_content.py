@@ -13,7 +13,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 from disclosure import workflow
 from disclosure.files import AttachmentRefused, accept_upload, document_properties, strip_metadata
 from disclosure.files.pdf import PDF_CLEANING_VERSION
-from disclosure.models import Attachment, Document, GazetteIssue
+from disclosure.models import Attachment, GazetteIssue
 from tests.disclosure.test_admin import form_data
 
 # Byte strings none of which may be left in a cleaned file (pypdf writes these objects uncompressed).

@@ -183,7 +183,7 @@ def test_a_real_read_only_error_is_taken_for_a_fault(gongan):
 def disk_full_on_insert(model):
     """Every insert into the model's table fails as it does when the disk is full: a PostgreSQL trigger
     raising disk_full (53100); on SQLite a trigger writing 64 MB into a database capped a few MB above
-    its size (SQLITE_FULL). Made inside the test's transaction, gone with it; the cap is put back."""
+    its size (SQLITE_FULL). Removed again on leaving the block: the disk has room again."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -202,6 +202,26 @@ def disk_full_on_insert(model):
     try:
         yield
     finally:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f'DROP TRIGGER crash_disk_full ON "{table}"')
+                cursor.execute("DROP FUNCTION crash_disk_full()")
+            else:
                 cursor.execute("PRAGMA max_page_count = 1073741823")
+                cursor.execute("DROP TRIGGER crash_disk_full")
+                cursor.execute("DROP TABLE crash_ballast")
+
+
+def test_a_database_fault_raised_outside_a_view_gets_the_503_page_and_a_bug_the_500_page(rf):
+    from portal.views import server_error
+
+    try:
+        raise OperationalError("attempt to write a readonly database")
+    except OperationalError:
+        fault = server_error(rf.get("/"))
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        bug = server_error(rf.get("/"))
+    assert_503_page(fault)
+    assert bug.status_code == 500 and "系统出现了内部错误" in bug.content.decode()
