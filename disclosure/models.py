@@ -21,6 +21,7 @@ from portal.models import Organisation
 from portal.text import CleanCharField, CleanTextField
 from portal.workdays import add_working_days_with_flag, working_days_between
 
+from .files.pdf import PDF_CLEANING_VERSION
 from .richtext import sanitise_html
 
 # 文号: 机关代字〔年份〕序号号, e.g. 青政办〔2026〕12号. Square and round brackets are common typing
@@ -352,6 +353,10 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField("大小（字节）")
     position = models.PositiveIntegerField("顺序", default=0)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # Which PDF cleaning the file went through (disclosure.files.PDF_CLEANING_VERSION): every upload
+    # comes through accept_upload, so a new row has today's; rows from before hold an older number and
+    # their PDFs are only offered for download, never shown inline.
+    cleaned_version = models.PositiveSmallIntegerField("清理版本", default=PDF_CLEANING_VERSION, editable=False)
 
     class Meta:
         verbose_name = "附件"
@@ -446,6 +451,8 @@ class GazetteIssue(models.Model):
     pdf = models.FileField("PDF文件", upload_to=gazette_path, max_length=200, help_text="当前版本；发布后更正请上传新版本")
     is_published = models.BooleanField("已发布", default=False)
     documents = models.ManyToManyField(Document, verbose_name="目录", through="GazetteEntry", related_name="gazette_issues")
+    # As on Attachment: the cleaning the current PDF went through; older ones are downloaded, not shown.
+    cleaned_version = models.PositiveSmallIntegerField("清理版本", default=PDF_CLEANING_VERSION, editable=False)
 
     class Meta:
         verbose_name = "政府公报"

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_safe
 from catalog.models import Domain
 from catalog.permissions import public_catalogues
 from portal.cache import public_page
+from portal.faults import open_stored
 from portal.selectors import COMMITTEES, disclosure_bodies, grouped_disclosure_bodies, public_organisations
 
+from .files.pdf import PDF_CLEANING_VERSION
 from .filters import AnnualReportFilter, DocumentFilter
 from .models import AnnualReport, Document, GazetteIssue, Guide, Topic
 from .permissions import public_documents, public_reports
@@ -191,15 +193,8 @@ def document_detail(request, pk):
 def attachment_download(request, pk, attachment_pk):
     document = get_object_or_404(public_documents(), pk=pk)
     attachment = get_object_or_404(document.attachments, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     inline = attachment.kind == "pdf" and request.GET.get("view") == "1"
-    response = FileResponse(handle, as_attachment=not inline, filename=attachment.original_name)
-    # Revalidate every time: a withdrawn document's files must not live on in caches.
-    response["Cache-Control"] = "no-cache"
-    return response
+    return _file_response(attachment.file, attachment.original_name, inline=inline, cleaned_version=attachment.cleaned_version)
 
 
 @public_page
@@ -223,9 +218,21 @@ def gazette_detail(request, pk):
 @require_safe
 def gazette_pdf(request, pk):
     issue = get_object_or_404(GazetteIssue, pk=pk, is_published=True)
-    try:
-        handle = issue.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    inline = request.GET.get("view") == "1"
-    return FileResponse(handle, as_attachment=not inline, filename=f"{issue.title}.pdf", content_type="application/pdf")
+    return _file_response(issue.pdf, f"{issue.title}.pdf", inline=request.GET.get("view") == "1",
+                          cleaned_version=issue.cleaned_version, content_type="application/pdf")
+
+
+def _file_response(file, filename, *, inline, cleaned_version, content_type=None):
+    """A stored file, downloaded or (a PDF asked for with ?view=1) shown in the browser. Shown only when
+    it went through today's cleaning (no scripts, no automatic actions), and then sandboxed: a PDF the
+    browser shows runs no script of ours or its own, and is never read as another type. Missing or
+    unreadable storage is a 404 or the 503 page (portal.faults), never a 500."""
+    handle = open_stored(file)
+    inline = inline and cleaned_version >= PDF_CLEANING_VERSION
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    if inline:
+        response["Content-Security-Policy"] = "sandbox"
+    # Revalidate every time: a withdrawn document's files must not live on in caches.
+    response["Cache-Control"] = "no-cache"
+    return response

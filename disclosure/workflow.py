@@ -12,6 +12,7 @@ from portal import changes, search
 from portal.workdays import add_working_days, calendar_overrides
 
 from . import permissions
+from .files.pdf import PDF_CLEANING_VERSION
 from .models import Document, DocumentEvent, GazetteIssue, GazettePdf, IndexCounter, publication_deadline
 
 # The to-do list warns of a 公开时限 this many working days ahead.
@@ -248,7 +249,8 @@ def add_gazette_pdf(issue, *, by, content, note=""):
     version.file.save(content.name, content, save=False)
     version.save()
     issue.pdf.name = version.file.name
-    issue.save(update_fields=["pdf"])
+    issue.cleaned_version = PDF_CLEANING_VERSION  # content came through accept_upload, as documented
+    issue.save(update_fields=["pdf", "cleaned_version"])
     return version
 
 

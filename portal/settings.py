@@ -123,7 +123,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the query string or the body (CSRF reads the body).
     "portal.middleware.RequestTextMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # A session the database cannot save is logged, not a 500 (portal.faults).
+    "portal.faults.FaultTolerantSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Innermost, so it sees what views raise first: database or storage faults become the 503 page.
+    "portal.faults.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -1,5 +1,8 @@
 """The site shell: home, search, health, the error pages."""
 
+import os
+import sys
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
@@ -11,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from . import search as index
 from .cache import public_page
 from .context_processors import site
+from .faults import fault_message, service_unavailable
 from .selectors import grouped_disclosure_bodies
 
 
@@ -70,17 +74,38 @@ def _validities():
 
 @never_cache
 def healthz(request):
+    """200 only when the database answers and takes writes: a read-only database (a standby, or
+    default_transaction_read_only during maintenance) cannot take applications, so the load balancer
+    must know."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
+        database = "read-only" if _database_read_only() else "ok"
     except DatabaseError:
         database = "error"
     status = 200 if database == "ok" else 503
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
 
 
+def _database_read_only():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW transaction_read_only")
+            return cursor.fetchone()[0] == "on"
+        cursor.execute("PRAGMA query_only")
+        if cursor.fetchone()[0]:
+            return True
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        # Root passes os.access on any file: the file's own write bits say what its owner meant.
+        path = Path(name)
+        return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK) or not path.stat().st_mode & 0o222
+    return False
+
+
 def server_error(request):
+    """The 500 page; or the 503 page when what went wrong is the database or the file storage, raised
+    outside a view (portal.faults.FaultMiddleware answers those raised inside one)."""
+    message = fault_message(sys.exc_info()[1])
+    if message is not None:
+        return service_unavailable(request, message)
     # Standalone template with no context processors: it must render even when the database is down.
     return HttpResponseServerError(loader.get_template("500.html").render(site(request)))

@@ -17,6 +17,7 @@ PROPERTY_LABELS = {
     "comment_authors": "批注和修订人", "saved_by": "保存人（Excel 用户名）", "creator": "创建程序",
     "creator_version": "创建程序版本", "producer": "PDF 生成程序", "xmp_author": "作者（XMP）",
     "camera": "拍摄设备", "gps": "拍摄位置", "software": "处理软件", "copyright": "版权信息",
+    "active_content": "脚本、自动动作和嵌入内容",
 }
 
 
