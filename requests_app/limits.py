@@ -4,13 +4,16 @@ Each attempt is written first and counted after, in autocommit, so requests runn
 time see each other and no burst gets past a limit. The address is portal.net.client_address."""
 
 import datetime
+import logging
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .models import LimitedAttempt
 
+logger = logging.getLogger(__name__)
 Action, Outcome = LimitedAttempt.Action, LimitedAttempt.Outcome
 APPLY_WINDOW = datetime.timedelta(hours=1)
 LOOKUP_WINDOW = datetime.timedelta(minutes=10)
@@ -22,9 +25,16 @@ def _subject(value):
 
 
 def _record(action, value, outcome=Outcome.PENDING):
-    now = timezone.now()
-    LimitedAttempt.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
-    return LimitedAttempt.objects.create(action=action, subject=_subject(value), outcome=outcome, at=now)
+    attempt = LimitedAttempt(action=action, subject=_subject(value), outcome=outcome, at=timezone.now())
+    try:
+        with transaction.atomic():
+            LimitedAttempt.objects.filter(at__lt=attempt.at - datetime.timedelta(days=1)).delete()
+            attempt.save()
+    except DatabaseError:
+        # A read-only database (a failover, maintenance): the counts can still be read, and a status
+        # lookup, which only reads, must still work; this attempt goes uncounted.
+        logger.warning("rate-limit attempt not recorded", exc_info=True)
+    return attempt
 
 
 def _recent(attempt, window):
@@ -47,6 +57,8 @@ def begin_application(address):
 
 def finish(attempt, outcome):
     """The attempt succeeded or failed; None: it did not count (the same form sent twice)."""
+    if attempt.pk is None:
+        return
     if outcome is None:
         attempt.delete()
     else:
