@@ -1,6 +1,7 @@
 """RSS and Atom feeds of newly published 主动公开 information, overall and per organisation."""
 
 from datetime import datetime, time
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -11,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from portal.api import conditional_get
 from portal.cache import public_page
 from portal.selectors import disclosure_bodies
 
@@ -19,9 +21,32 @@ from .selectors import public_listing
 FEED_SIZE = 50
 
 
+def revalidated(view):
+    """Cache-Control: no-cache and an ETag of the body: a shared cache may keep a feed or a sitemap but
+    asks us each time (a 304 when nothing changed), so a withdrawn document leaves it with the next
+    request. No Last-Modified: it is the newest item's date, which a withdrawal does not move, so
+    If-Modified-Since would keep the withdrawn item."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "add_post_render_callback", None)) and not response.is_rendered:
+            response.add_post_render_callback(_revalidate)
+        else:
+            _revalidate(response)
+        return response
+
+    return conditional_get(wrapped)
+
+
+def _revalidate(response):
+    del response["Last-Modified"]
+    response["Cache-Control"] = "no-cache"
+
+
 class LatestDocumentsFeed(Feed):
     def __call__(self, request, *args, **kwargs):
-        return public_page(super().__call__)(request, *args, **kwargs)
+        return revalidated(public_page(super().__call__))(request, *args, **kwargs)
 
     def get_object(self, request, pk=None):
         return get_object_or_404(disclosure_bodies(), pk=pk) if pk is not None else None

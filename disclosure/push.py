@@ -22,7 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from catalog.models import Catalogue, CatalogueItem
-from portal.api import BearerTokenAuthentication, PageNumberPagination, absolute
+from portal.api import BearerTokenAuthentication, PageNumberPagination, PrivateAnswers, absolute
 from portal.models import IdempotentRequest
 
 from . import workflow
@@ -347,7 +347,7 @@ def refusals(*codes):
         request=PushDocumentSerializer, responses={200: PushDocumentDetailSerializer, **refusals(400, 401, 403, 404, 409)},
     ),
 )
-class PushDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PushDocumentViewSet(PrivateAnswers, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer]

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from catalog.permissions import public_catalogues
 
+from .feeds import revalidated
 from .permissions import public_documents
 
 SITEMAP_SIZE = 50_000  # the sitemap protocol's limit of addresses per file
@@ -55,6 +56,7 @@ def _xml(request, template, context):
     return TemplateResponse(request, template, context, content_type="application/xml")
 
 
+@revalidated
 @x_robots_tag
 def index(request):
     locations = [reverse("sitemap_section", args=["column"]), reverse("sitemap_section", args=["catalogues"])]
@@ -65,6 +67,7 @@ def index(request):
     })
 
 
+@revalidated
 @x_robots_tag
 def section(request, section):
     if section == "documents":

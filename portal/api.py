@@ -34,6 +34,7 @@ from rest_framework.views import APIView
 
 from . import tokens
 from .models import Organisation
+from .net import client_address
 from .selectors import public_organisations
 from .text import csv_text, set_text_cell
 
@@ -241,6 +242,10 @@ class AnonymousThrottle(AnonRateThrottle):
     def get_rate(self):
         return settings.API_ANON_RATE
 
+    def get_ident(self, request):
+        # Not DRF's NUM_PROXIES reading of X-Forwarded-For: the one rule of portal.net.
+        return client_address(request)
+
 
 class ApiThrottled(Throttled):
     """429 with one Chinese sentence (DRF's own adds an English-shaped second one); DRF's exception
@@ -281,9 +286,34 @@ class ApiViewSet(viewsets.GenericViewSet):
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept"])
-        # Public information that may be withdrawn: caches revalidate (a 304 costs little) every time.
-        response.setdefault("Cache-Control", "no-cache")
+        if _has_credentials(request):
+            # A token's or a signed-in user's answer (drafts, their organisation's) is theirs alone.
+            response["Cache-Control"] = "private, no-store"
+        else:
+            # Public information that may be withdrawn: caches revalidate (a 304 costs little) every
+            # time, so a withdrawn item is gone from a shared cache with the next request.
+            response.setdefault("Cache-Control", "no-cache")
         return response
+
+
+class PrivateAnswers:
+    """For the views that answer only with a token (the push API): nothing of it kept by any cache."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _has_credentials(request):
+    """The request came with a token or a signed-in user. DRF's own request.user would authenticate
+    now if it has not yet (an error raised before authentication), and could raise here."""
+    user = getattr(request, "_user", None)
+    return (
+        "HTTP_AUTHORIZATION" in request.META
+        or getattr(request, "_auth", None) is not None
+        or (user is not None and user.is_authenticated)
+    )
 
 
 class ReadOnlyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ApiViewSet):

@@ -1,10 +1,12 @@
 """Settings, read from the environment. One file; see README "Settings" for each variable."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -131,6 +133,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Innermost, so it sees what views raise first: database or storage faults become the 503 page.
     "portal.faults.FaultMiddleware",
@@ -230,6 +233,21 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own files only, no inline script or style anywhere
+# (tests/portal/test_headers.py scans templates/ for them), nobody frames us. data: images are the
+# icons inside Swagger UI's stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 # SECURE_HSTS_PRELOAD is a decision for the site's owner, not a default.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -252,6 +270,23 @@ try:
     ONLINE_RECEIPT_NEXT_WORKING_DAY = envbool("ONLINE_RECEIPT_NEXT_WORKING_DAY", "true")  # online, fax and e-mail
     SUPPLEMENT_PERIOD_DAYS = envint("SUPPLEMENT_PERIOD_DAYS", "15")  # 补正期限 where an organisation sets none
     APPLICATION_RATE_LIMIT = envint("APPLICATION_RATE_LIMIT", "5")  # online applications per address per hour
+except ImproperlyConfigured as exc:
+    raise SystemExit(f"配置错误：{exc}") from None
+
+# Limits that hold (requests_app.limits): counted in the database, which every worker and host shares.
+# The client's address is the socket's, or, behind our own reverse proxies (TRUSTED_PROXIES: their
+# addresses or CIDRs), the X-Forwarded-For entry they saw (portal.net.client_address).
+try:
+    TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+    for _proxy in TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES 中的 {_proxy!r} 不是有效的 IP 地址或网段") from None
+    APPLICATION_FAILURE_LIMIT = envint("APPLICATION_FAILURE_LIMIT", "20")  # refused application forms per address per hour
+    APPLICATION_CHALLENGE_MINUTES = envint("APPLICATION_CHALLENGE_MINUTES", "30")  # how long a form's question holds
+    LOOKUP_LIMIT = envint("LOOKUP_LIMIT", "30")  # status lookups per address per 10 minutes
+    LOOKUP_CODE_LIMIT = envint("LOOKUP_CODE_LIMIT", "10")  # wrong query codes per tracking number per hour
 except ImproperlyConfigured as exc:
     raise SystemExit(f"配置错误：{exc}") from None
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,35 +1,30 @@
 """The public application form, with its human check; the back office's step forms."""
 
-import random
 import re
+import uuid
 from pathlib import Path
 
 from django import forms
-from django.core import signing
 from django.utils import timezone
 
 from disclosure.files import AttachmentRefused, accept_upload
 from portal.selectors import disclosure_bodies
 from portal.text import CleanFormField
 
-from .models import Application, Consultation, CorrectionOutcome, ReplyType
+from .models import Application, ApplicationChallenge, Consultation, CorrectionOutcome, ReplyType
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MAX_SUPPORTING_FILE = 10 * 1024 * 1024
-CHALLENGE_SALT = "requests_app.apply.challenge"
-
-
-def new_challenge():
-    a, b = random.randint(1, 9), random.randint(1, 9)
-    return signing.dumps({"a": a, "b": b}, salt=CHALLENGE_SALT), f"{a} 加 {b} 等于几？"
+CHALLENGE_SPENT = "验证问题已过期或已使用，请回答新的验证问题"
 
 
 class ApplicationForm(forms.ModelForm):
-    # The human check: a sum a person reads and a bot must solve; plus a field people never see.
-    challenge = forms.CharField(widget=forms.HiddenInput)
+    # The human check: a sum a person reads and a bot must solve, issued by the server and good for
+    # one answer (ApplicationChallenge); plus a field people never see. The view looks the challenge
+    # up, locked, and sets `challenge_row` before validating.
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
     answer = forms.IntegerField(label="验证问题", error_messages={"required": "请回答验证问题", "invalid": "请输入数字"})
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     class Meta:
         model = Application
@@ -68,13 +63,23 @@ class ApplicationForm(forms.ModelForm):
         self.fields["applicant_kind"].choices = Application.ApplicantKind.choices
         self.fields["form_wanted"].choices = Application.Form.choices
         self.fields["delivery"].choices = Application.Delivery.choices
+        self.challenge_row, self.question = None, ""
         if not self.is_bound:
-            self.initial["challenge"], self.question = new_challenge()
+            self.challenge_row = ApplicationChallenge.issue()
+            self.initial["challenge"], self.question = str(self.challenge_row.pk), self.challenge_row.question
+
+    def challenge_id(self):
+        """The id of the challenge this form was sent with, or None when it is not one."""
+        try:
+            return uuid.UUID(str(self.data.get("challenge", "")))
+        except ValueError:
+            return None
 
     def refresh_challenge(self):
         """Before showing a refused form again: a new question, everything else as typed."""
+        self.challenge_row = ApplicationChallenge.issue()
         self.data = self.data.copy()
-        self.data["challenge"], self.question = new_challenge()
+        self.data["challenge"], self.question = str(self.challenge_row.pk), self.challenge_row.question
         self.data["answer"] = ""
 
     def clean_phone(self):
@@ -111,12 +116,10 @@ class ApplicationForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("website"):
             raise forms.ValidationError("提交失败，请刷新页面后重试")
-        try:
-            numbers = signing.loads(self.data.get("challenge", ""), salt=CHALLENGE_SALT, max_age=2 * 60 * 60)
-        except signing.BadSignature:
-            self.add_error("answer", "验证问题已过期，请回答新的验证问题")
-            return cleaned
-        if cleaned.get("answer") is not None and cleaned["answer"] != numbers["a"] + numbers["b"]:
+        challenge = self.challenge_row
+        if challenge is None or str(challenge.pk) != str(self.data.get("challenge")) or not challenge.is_open():
+            self.add_error("answer", CHALLENGE_SPENT)
+        elif cleaned.get("answer") is not None and cleaned["answer"] != challenge.answer:
             self.add_error("answer", "验证问题回答错误，请重新计算")
         return cleaned
 

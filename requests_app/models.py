@@ -1,6 +1,7 @@
 """Applications for government information (依申请公开) and their append-only timeline. Their
 deadlines are counted on the statutory calendar in portal (portal.workdays)."""
 
+import datetime
 import re
 import secrets
 import uuid
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from portal.models import Organisation, validate_credit_code
 from portal.text import CleanCharField, CleanTextField
@@ -816,3 +818,74 @@ class LetterTemplate(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}（本县模板）"
+
+
+class ApplicationChallenge(models.Model):
+    """The question the online form asks, issued by the server and good for one answer within
+    APPLICATION_CHALLENGE_MINUTES: its id is the form's hidden `challenge`. It carries the
+    submission_key the application will be saved under, chosen here and never by the client, so the
+    same form sent again (a browser retrying after a network error) finds the application the first
+    sending made; a different form sent with it is refused. Kept in the database so that every worker and host knows it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    a = models.PositiveSmallIntegerField()
+    b = models.PositiveSmallIntegerField()
+    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # What was sent with it: only the same form sent again is shown the application it made.
+    form_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    KEEP = datetime.timedelta(days=1)  # after that an answered form's resubmission is not recognised
+
+    def __str__(self):
+        return self.question
+
+    @classmethod
+    def issue(cls):
+        now = timezone.now()
+        cls.objects.filter(issued_at__lt=now - cls.KEEP).delete()
+        return cls.objects.create(a=secrets.randbelow(9) + 1, b=secrets.randbelow(9) + 1, issued_at=now)
+
+    @property
+    def question(self):
+        return f"{self.a} 加 {self.b} 等于几？"
+
+    @property
+    def answer(self):
+        return self.a + self.b
+
+    def is_open(self):
+        age = timezone.now() - self.issued_at
+        return self.used_at is None and age <= datetime.timedelta(minutes=settings.APPLICATION_CHALLENGE_MINUTES)
+
+
+class LimitedAttempt(models.Model):
+    """One use of a limited public action (requests_app.limits): an online application or a status
+    lookup by an address, a query code tried on a tracking number. In the database, so that every
+    worker and host counts together; the subject is a keyed hash, since an address is personal
+    information; rows older than a day are deleted as new ones come."""
+
+    class Action(models.TextChoices):
+        APPLY = "apply", "在线申请"
+        LOOKUP = "lookup", "进度查询"
+        CODE = "code", "查询码"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "处理中"
+        SUCCEEDED = "succeeded", "成功"
+        FAILED = "failed", "失败"
+
+    action = models.CharField(max_length=10, choices=Action.choices)
+    subject = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action", "subject", "at"], name="limited_attempt_count"),
+            models.Index(fields=["at"], name="limited_attempt_age"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

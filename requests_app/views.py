@@ -1,81 +1,101 @@
 """The public side of 依申请公开: the online form, the printable receipt, and the status lookup."""
 
+import hashlib
+import json
 import logging
 import smtplib
-import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from portal.net import client_address
 
-from . import workflow
+from . import limits, workflow
 from .forms import ApplicationForm, StatusForm
 from .letters import letter_filename
-from .models import REPLY_LETTER_KINDS, Application
+from .models import REPLY_LETTER_KINDS, Application, ApplicationChallenge
 from .selectors import letters_for_applicant
 
 logger = logging.getLogger(__name__)
-LOOKUP_LIMIT = 30  # status lookups per address per 10 minutes: query codes cannot be guessed
 SESSION_RECEIPT = "requests_app.receipt"
 SESSION_LOOKUP = "requests_app.lookup"
 
 
-def client_address(request):
-    # Behind one reverse proxy, the last X-Forwarded-For entry is the address the proxy itself saw;
-    # earlier entries come from the client and can be forged to dodge the limit.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+def _show_receipt(request, application):
+    request.session[SESSION_RECEIPT] = application.pk
+    return redirect("requests_app:receipt")
 
 
-def _over_limit(key, limit, seconds):
-    cache.add(key, 0, seconds)
-    return cache.get(key, 0) >= limit
+def _form_digest(request):
+    """What a sending of the form said: its fields (not the CSRF token) and its file's name and size."""
+    fields = sorted((name, value) for name, values in request.POST.lists() for value in values
+                    if name != "csrfmiddlewaretoken")
+    files = sorted((name, upload.name, upload.size) for name, upload in request.FILES.items())
+    return hashlib.sha256(json.dumps([fields, files], ensure_ascii=False).encode()).hexdigest()
 
 
-def _count(key, seconds):
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds)
+def _earlier_application(challenge, digest):
+    """The application an answered challenge made, when the same form is being sent again (a browser
+    retrying after a network error). Another form with that challenge gets none: it is refused."""
+    if challenge is None or challenge.used_at is None or challenge.form_digest != digest:
+        return None
+    return Application.objects.filter(submission_key=challenge.submission_key).first()
+
+
+def _refused(request, form, status, **context):
+    form.refresh_challenge()
+    return render(request, "requests_app/apply.html", {"form": form, **context}, status=status)
 
 
 @never_cache
 def apply(request):
-    rate_key = f"apply-rate:{client_address(request)}"
-    if request.method == "POST":
-        form = ApplicationForm(request.POST, request.FILES)
-        if _over_limit(rate_key, settings.APPLICATION_RATE_LIMIT, 3600):
-            form.is_valid()
-            form.refresh_challenge()
-            return render(request, "requests_app/apply.html", {
-                "form": form, "limited": True,
-            }, status=429)
-        if form.is_valid():
-            key = form.cleaned_data["submission_key"]
+    """The online form. Each question (ApplicationChallenge) takes one sending; the application it
+    makes is saved under the submission_key the server chose, so sending the same form again shows
+    the same receipt. Every sending from an address counts toward its limits, refused ones too."""
+    if request.method != "POST":
+        form = ApplicationForm(initial={
+            "kind": request.GET.get("kind") if request.GET.get("kind") in Application.Kind.values else Application.Kind.DISCLOSURE,
+            "organisation": request.GET.get("organisation"),
+            "applicant_kind": Application.ApplicantKind.PERSON, "id_type": Application.IdType.RESIDENT_ID,
+        })
+        return render(request, "requests_app/apply.html", {"form": form})
+    form = ApplicationForm(request.POST, request.FILES)
+    challenges = ApplicationChallenge.objects.filter(pk=form.challenge_id())
+    digest = _form_digest(request)
+    earlier = _earlier_application(challenges.first(), digest)
+    if earlier is not None:
+        return _show_receipt(request, earlier)
+    attempt = limits.begin_application(client_address(request))
+    if attempt is None:
+        return _refused(request, form, 429, limited=True)
+    with transaction.atomic():
+        # Locked: two sendings of one form at once run one after the other, the second finds the first's application.
+        form.challenge_row = challenge = challenges.select_for_update().first()
+        earlier = _earlier_application(challenge, digest)
+        if earlier is not None:
+            limits.finish(attempt, None)
+            return _show_receipt(request, earlier)
+        valid = form.is_valid()
+        if challenge is not None and challenge.used_at is None:
+            challenge.used_at, challenge.form_digest = timezone.now(), digest  # right or wrong, one answer per question
+            challenge.save(update_fields=["used_at", "form_digest"])
+        if valid:
             application = form.save(commit=False)
             application.channel = Application.Channel.ONLINE
             application.arrived_on = timezone.localdate()
-            first_time = not Application.objects.filter(submission_key=key).exists()
-            application = workflow.receive(application, submission_key=key)
-            if first_time:
-                _count(rate_key, 3600)
-                _send_receipt(application)
-            request.session[SESSION_RECEIPT] = application.pk
-            return redirect("requests_app:receipt")
-        form.refresh_challenge()
-        return render(request, "requests_app/apply.html", {"form": form}, status=400)
-    form = ApplicationForm(initial={
-        "kind": request.GET.get("kind") if request.GET.get("kind") in Application.Kind.values else Application.Kind.DISCLOSURE,
-        "submission_key": uuid.uuid4(), "organisation": request.GET.get("organisation"),
-        "applicant_kind": Application.ApplicantKind.PERSON, "id_type": Application.IdType.RESIDENT_ID,
-    })
-    return render(request, "requests_app/apply.html", {"form": form})
+            application = workflow.receive(application, submission_key=challenge.submission_key)
+    if not valid:
+        limits.finish(attempt, limits.Outcome.FAILED)
+        return _refused(request, form, 400)
+    limits.finish(attempt, limits.Outcome.SUCCEEDED)
+    _send_receipt(application)
+    return _show_receipt(request, application)
 
 
 def _send_receipt(application):
@@ -117,16 +137,18 @@ def status(request):
     not_found = False
     status_code = 200
     form = StatusForm(request.POST or None)
-    rate_key = f"lookup-rate:{client_address(request)}"
     if request.method == "POST":
-        if _over_limit(rate_key, LOOKUP_LIMIT, 600):
+        if not limits.lookup_allowed(client_address(request)):
             return render(request, "requests_app/status.html", {"form": form, "limited": True}, status=429)
-        _count(rate_key, 600)
         if form.is_valid():
+            attempt = limits.begin_code(form.cleaned_data["tracking_number"])
+            if attempt is None:
+                return render(request, "requests_app/status.html", {"form": form, "number_limited": True}, status=429)
             application = Application.objects.select_related("organisation").filter(
                 tracking_number=form.cleaned_data["tracking_number"], query_code=form.cleaned_data["query_code"]
             ).first()
             not_found = application is None
+            limits.finish(attempt, limits.Outcome.FAILED if not_found else limits.Outcome.SUCCEEDED)
             status_code = 404 if not_found else 200
             request.session[SESSION_LOOKUP] = application.pk if application else None
         else:

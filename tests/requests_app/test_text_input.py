@@ -91,7 +91,7 @@ def test_nul_in_the_online_form_is_explained_and_nothing_typed_is_lost(client, g
     assert not Application.objects.exists()
 
 
-def test_nul_in_the_status_lookup_is_explained(client):
+def test_nul_in_the_status_lookup_is_explained(client, db):
     response = client.post("/xxgk/apply/status/", {"tracking_number": "YSQ-2026-00001\x00", "query_code": "ABCDEFGH"})
     assert response.status_code == 400
     assert "空字符（NUL）" in response.content.decode()

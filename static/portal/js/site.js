@@ -24,3 +24,10 @@
     });
   });
 })();
+
+// A print button (the application receipt): no inline onclick, the Content-Security-Policy allows none.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
