@@ -83,6 +83,12 @@ def tokenizer():
     return _tokenizer
 
 
+def warm_up():
+    """Load jieba's dictionary now (about 1.5 s of CPU) rather than in some visitor's first search:
+    gunicorn.conf.py calls it in the master, before the workers are forked."""
+    query_words("通知")
+
+
 def normalise(text):
     """Full-width letters and digits to ASCII, lower case: what people type and what was written meet."""
     return unicodedata.normalize("NFKC", text or "").lower()
@@ -437,6 +443,17 @@ def _other_entries():
     return entries
 
 
+# The index's PostgreSQL indexes (migrations 0007 and 0008), dropped for a rebuild's COPY and built again.
+INDEXES = {
+    "search_entry_vector": "CREATE INDEX search_entry_vector ON portal_searchentry USING gin (vector)",
+    "search_entry_title_vector": "CREATE INDEX search_entry_title_vector ON portal_searchentry USING gin (title_vector)",
+    "search_entry_document_date": "CREATE INDEX search_entry_document_date ON portal_searchentry"
+    " (date DESC NULLS LAST, id DESC) WHERE kind = 'document'",
+    "search_entry_other_vector": "CREATE INDEX search_entry_other_vector ON portal_searchentry USING gin (vector)"
+    " WHERE kind <> 'document'",
+}
+
+
 def rebuild(*, workers=None, batch_size=2000, progress=None):
     """Empty the index and fill it again from everything public, in one transaction (searches see the
     old index until it commits). Words are cut in a pool of `workers` processes (default: one per
@@ -453,8 +470,8 @@ def rebuild(*, workers=None, batch_size=2000, progress=None):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("TRUNCATE portal_searchentry")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                cursor.execute("DROP INDEX IF EXISTS search_entry_vector")
-                cursor.execute("DROP INDEX IF EXISTS search_entry_title_vector")
+                for name in INDEXES:
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
             else:
                 cursor.execute("DELETE FROM portal_search_fts")
                 SearchEntry.objects.all().delete()
@@ -486,8 +503,8 @@ def rebuild(*, workers=None, batch_size=2000, progress=None):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as for TRUNCATE: the COPY's checks, now
-                cursor.execute("CREATE INDEX search_entry_vector ON portal_searchentry USING gin (vector)")
-                cursor.execute("CREATE INDEX search_entry_title_vector ON portal_searchentry USING gin (title_vector)")
+                for sql in INDEXES.values():
+                    cursor.execute(sql)
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 cursor.execute("ANALYZE portal_searchentry")
     return SearchEntry.objects.count()
@@ -586,36 +603,71 @@ class Filters:
         return "".join(f" AND {w}" for w in where), params
 
 
-def candidates(tokens, filters=None, limit=None):
-    """[(id, rank, date)] of at most `limit` entries matching every token, plus up to `limit` whose
-    titles match them all (so title hits are not lost to the cut of a common word): one query through
-    the index, no COUNT and no ranking of everything that matches."""
+def candidates(tokens, filters=None, limit=None, *, by_date=False):
+    """[(id, score, date)] of at most `limit` entries of each kind of probe matching every token (the
+    best, or with `by_date` the newest): one query, no COUNT and no ranking of everything that
+    matches. The score is how many of the tokens the title holds; `run` orders by it, then by date."""
     filters = filters or Filters()
     limit = limit or CANDIDATES + 1
     where, params = filters.sql("e")
-    if connection.vendor == "postgresql":
-        # Both probes go through a GIN index and stop at `limit`; the first only takes entries whose
-        # titles match (title_vector), both rank by the whole entry.
+    if connection.vendor != "postgresql":
+        # SQLite serves one process and a demo's data: every match is scored and sorted, the same way
+        # (FTS5's title column holds the title's words, space-separated).
+        score = " + ".join(["(instr(' ' || portal_search_fts.title || ' ', %s) > 0)"] * len(tokens))
         sql = (
-            "(SELECT e.id, ts_rank(e.vector, q) AS rank, e.date FROM portal_searchentry e, CAST(%s AS tsquery) q"
-            f" WHERE e.title_vector @@ q{where} LIMIT %s)"
-            " UNION "
-            "(SELECT e.id, ts_rank(e.vector, q) AS rank, e.date FROM portal_searchentry e, CAST(%s AS tsquery) q"
-            f" WHERE e.vector @@ q{where} LIMIT %s)"
+            f"SELECT e.id, {score} AS score, e.date FROM portal_search_fts JOIN portal_searchentry e"
+            f" ON e.id = portal_search_fts.rowid WHERE portal_search_fts MATCH %s{where}"
+            f" ORDER BY {'' if by_date else 'score DESC, '}e.date DESC, e.id DESC LIMIT %s"
         )
-        plain = _tsquery(tokens)
-        args = [plain, *params, limit, plain, *params, limit]
-    else:
-        # SQLite serves one process and a demo's data: FTS5 ranks the matches by bm25 itself.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*(f" {token} " for token in tokens), _fts5(tokens), *params, limit])
+            return cursor.fetchall()
+    # Documents are nearly all of the index and a common word (通知) is in every one of them, so they
+    # are never taken from the GIN index's whole match set, which grows with the table: walking
+    # search_entry_document_date newest first and checking each row stops after `limit` matches (the
+    # planner still takes the GIN index for a rare word, whose matches are few). Titles are probed
+    # first; when they alone fill the candidates, every body-only match would rank below them, so
+    # the body probe is skipped (its One-Time Filter); sorted by date, the body probe alone gives the
+    # newest matches, titles included. The other kinds (catalogue items, organisations, gazette
+    # issues) are a few thousand rows whatever the number of documents, read through their own
+    # partial GIN index, search_entry_other_vector.
+    plain = _tsquery(tokens)
+    score = " + ".join(["(e.title_vector @@ CAST(%s AS tsquery))::int"] * len(tokens))
+    score_args = [_tsquery([token]) for token in tokens]
+    newest = " ORDER BY e.date DESC NULLS LAST, e.id DESC LIMIT %s"
+    documents = filters.kind in ("", Kind.DOCUMENT)
+    others = filters.kind != Kind.DOCUMENT
+    parts, args = [], []
+    if documents and by_date:
+        parts.append(
+            f"(SELECT e.id, e.date, {score} FROM portal_searchentry e WHERE e.kind = 'document'"
+            f" AND e.vector @@ CAST(%s AS tsquery){where}{newest})"
+        )
+        args += [*score_args, plain, *params, limit]
+    elif documents:
+        parts.append(
+            f"SELECT id, date, {len(tokens)} AS score FROM titles UNION ALL "
+            f"(SELECT e.id, e.date, {score} FROM portal_searchentry e WHERE e.kind = 'document'"
+            f" AND e.vector @@ CAST(%s AS tsquery){where} AND (SELECT count(*) FROM titles) < %s{newest})"
+        )
+        args += [*score_args, plain, *params, limit, limit]
+    if others:
+        parts.append(
+            f"(SELECT e.id, e.date, {score} AS score FROM portal_searchentry e WHERE e.kind <> 'document'"
+            f" AND e.vector @@ CAST(%s AS tsquery){where} ORDER BY {'' if by_date else '3 DESC, '}e.date DESC NULLS LAST,"
+            " e.id DESC LIMIT %s)"
+        )
+        args += [*score_args, plain, *params, limit]
+    sql = " UNION ALL ".join(parts)
+    if documents and not by_date:
         sql = (
-            "SELECT e.id, -bm25(portal_search_fts, 10.0, 1.0) AS rank, e.date FROM portal_search_fts"
-            f" JOIN portal_searchentry e ON e.id = portal_search_fts.rowid WHERE portal_search_fts MATCH %s{where}"
-            " ORDER BY bm25(portal_search_fts, 10.0, 1.0) LIMIT %s"
+            "WITH titles AS MATERIALIZED (SELECT e.id, e.date FROM portal_searchentry e WHERE e.kind = 'document'"
+            f" AND e.title_vector @@ CAST(%s AS tsquery){where}{newest}) " + sql
         )
-        args = [_fts5(tokens), *params, limit]
+        args = [plain, *params, limit, *args]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return cursor.fetchall()
+        return [(pk, rank, date) for pk, date, rank in cursor.fetchall()]
 
 
 def matching_ids(kind, tokens):
@@ -699,7 +751,10 @@ def run(query, filters=None, *, sort="relevance", page=1):
     """One page of results: two queries (the candidates, then the page's entries)."""
     if not query.tokens:
         return Results(rows=[], count=0, capped=False, page=1, pages=0)
-    found = {row[0]: row for row in candidates(query.tokens, filters)}
+    found = {}
+    for row in candidates(query.tokens, filters, by_date=sort == "date"):  # a title match is also a body match
+        if row[0] not in found or row[1] > found[row[0]][1]:
+            found[row[0]] = row
     capped = len(found) > CANDIDATES
     ordered = sorted(found.values(), key=lambda r: (r[1], r[2] or _EPOCH, r[0]), reverse=True)
     if sort == "date":
@@ -738,6 +793,16 @@ def filter_options():
 
 
 SORTS = {"relevance": "相关度", "date": "日期"}
+
+
+def options_html(choices, selected, blank="全部"):
+    """The <option>s of one of the filters' <select>s. Built here, not by the template language: the
+    organisations' and topics' 170 options cost more there than the rest of the search page."""
+    parts = [f'<option value="">{blank}</option>'] if blank else []
+    for value, label in choices:
+        mark = " selected" if value == selected else ""
+        parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return mark_safe("".join(parts))
 
 
 def read_int(value):

@@ -46,6 +46,7 @@ def search(request):
                 link_params[name] = value
         return "?" + link_params.urlencode()
 
+    options = index.filter_options()
     chips = [
         {"term": term, "without": link(q=" ".join(t for t in query.terms if t != term))} for term in query.terms
     ]
@@ -57,8 +58,14 @@ def search(request):
         }
     return render(request, "portal/search.html", {
         "query": query.text, "parsed": query, "notices": query.messages + filter_messages,
-        "results": results, "filters": filters, "sort": sort, "sorts": index.SORTS, "chips": chips, "pager": pager,
-        "options": index.filter_options(), "kinds": index.Kind.choices, "validities": _validities(),
+        "results": results, "filters": filters, "sort": sort, "chips": chips, "pager": pager,
+        "select": {
+            "kind": index.options_html(index.Kind.choices, filters.kind),
+            "organisation": index.options_html(options["organisations"], filters.organisation_id),
+            "topic": index.options_html(options["topics"], filters.topic_code),
+            "validity": index.options_html(_validities(), filters.validity),
+            "sort": index.options_html([(key, f"按{label}") for key, label in index.SORTS.items()], sort, blank=""),
+        },
         "params": params, "sort_links": [(key, label, link(q=query.text, sort=key)) for key, label in index.SORTS.items()],
         "cap": index.CANDIDATES,
         "without_filters": "?" + urlencode({"q": query.text}),

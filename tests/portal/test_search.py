@@ -230,3 +230,49 @@ def test_a_search_takes_at_most_three_queries_however_much_matches(client, doc, 
     with django_assert_max_num_queries(3):
         response = client.get("/search/", {"q": "低保 资金", "year": "2026", "sort": "date", "page": "2"})
     assert response.status_code == 200
+
+
+def test_a_common_word_s_candidates_are_its_newest_matches_titles_first(client, doc, monkeypatch):
+    # More matches than candidates: the ones kept are the newest, and title matches outrank the
+    # (newer) body-only ones, whatever order the index stored them in.
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    doc("2019年低保资金发放公示", on=datetime.date(2019, 6, 1))
+    for year in (2020, 2021, 2022, 2023):
+        doc(f"{year}年低保资金发放公示", on=datetime.date(year, 6, 1))
+    for day in range(1, 5):
+        doc(f"春节慰问工作安排（第{day}批）", body="<p>城乡低保对象春节慰问金于1月底前发放。</p>",
+            on=datetime.date(2026, 1, day))
+    content = client.get("/search/", {"q": "低保"}).content.decode()
+    assert found(client, q="低保") == ["2023年低保资金发放公示", "2022年低保资金发放公示", "2021年低保资金发放公示"]
+    assert "找到 <strong>3+</strong> 条结果" in content
+    # Sorted by date, the newest matches come first, wherever the word is.
+    assert found(client, q="低保", sort="date") == [f"春节慰问工作安排（第{day}批）" for day in (4, 3, 2)]
+    # Two words: more of them in the title ranks higher, then newer.
+    monkeypatch.setattr(search, "CANDIDATES", 1000)
+    doc("2018年低保对象慰问名单", on=datetime.date(2018, 1, 1))
+    assert found(client, q="低保 慰问")[:3] == ["2018年低保对象慰问名单", "春节慰问工作安排（第4批）", "春节慰问工作安排（第3批）"]
+
+
+def test_the_filters_keep_their_choices(client, doc, gongan):
+    doc("关于低保资金发放的公示")
+    content = client.get("/search/", {"q": "低保", "organisation": str(gongan.pk), "sort": "date", "validity": "valid"}).content.decode()
+    assert f'<option value="{gongan.pk}" selected>青禾县公安局</option>' in content
+    assert '<option value="date" selected>按日期</option>' in content
+    assert '<option value="valid" selected>' in content
+    assert content.count(" selected>") == 3
+
+
+def test_the_gunicorn_master_loads_jieba_before_forking_workers(monkeypatch):
+    import gc
+    import runpy
+
+    from django.conf import settings
+
+    monkeypatch.setattr(search, "_tokenizer", None)
+    config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    try:
+        config["on_starting"](None)
+    finally:
+        gc.unfreeze()
+    assert search._tokenizer is not None
