@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import FileResponse, Http404
@@ -23,6 +24,8 @@ from .selectors import letters_for_applicant
 logger = logging.getLogger(__name__)
 LOOKUP_LIMIT = 30  # status lookups per address per 10 minutes: query codes cannot be guessed
 SESSION_RECEIPT = "requests_app.receipt"
+# The query code in plain, for the receipt page to show once; it is hashed everywhere else.
+SESSION_RECEIPT_CODE = "requests_app.receipt_code"
 SESSION_LOOKUP = "requests_app.lookup"
 
 
@@ -66,6 +69,10 @@ def apply(request):
             if first_time:
                 _count(rate_key, 3600)
                 _send_receipt(application)
+                request.session[SESSION_RECEIPT_CODE] = application.query_code
+            else:
+                # A repeated submission: the code was shown and mailed the first time and is not kept.
+                request.session.pop(SESSION_RECEIPT_CODE, None)
             request.session[SESSION_RECEIPT] = application.pk
             return redirect("requests_app:receipt")
         form.refresh_challenge()
@@ -106,7 +113,9 @@ def receipt(request):
     application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     if application is None:
         return redirect("requests_app:apply")
-    return render(request, "requests_app/receipt.html", {"application": application})
+    # Shown once: the first display takes the code out of the session (the receipt mail has it too).
+    query_code = request.session.pop(SESSION_RECEIPT_CODE, None)
+    return render(request, "requests_app/receipt.html", {"application": application, "query_code": query_code})
 
 
 @never_cache
@@ -124,8 +133,13 @@ def status(request):
         _count(rate_key, 600)
         if form.is_valid():
             application = Application.objects.select_related("organisation").filter(
-                tracking_number=form.cleaned_data["tracking_number"], query_code=form.cleaned_data["query_code"]
+                tracking_number=form.cleaned_data["tracking_number"]
             ).first()
+            code = form.cleaned_data["query_code"]
+            if application is None:
+                make_password(code)  # as long as checking a wrong code: the time tells no numbers apart
+            elif not application.check_query_code(code):
+                application = None
             not_found = application is None
             status_code = 404 if not_found else 200
             request.session[SESSION_LOOKUP] = application.pk if application else None
