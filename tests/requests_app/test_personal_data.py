@@ -296,7 +296,7 @@ def test_nobody_changes_or_deletes_the_access_log(client, application, gongan_cl
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_existing_rows_and_hashes_their_query_codes(gongan, settings):
-    before, after = [("requests_app", "0015_letter_kinds")], [("requests_app", "0018_personal_data_access")]
+    before, after = [("requests_app", "0015_letter_kinds")], [("requests_app", "0019_personal_data_access")]
     executor = MigrationExecutor(connection)
     try:
         executor.migrate(before)
@@ -325,15 +325,15 @@ def test_the_migration_encrypts_existing_rows_and_hashes_their_query_codes(gonga
 
 @pytest.mark.django_db(transaction=True)
 def test_the_encryption_migration_goes_back_to_plain_columns_the_query_code_hash_does_not(gongan):
-    """0016 is reversible: backwards decrypts every row. 0017 is not once there are applications: no
+    """0017 is reversible: backwards decrypts every row. 0018 is not once there are applications: no
     code comes back from a hash."""
-    step = importlib.import_module("requests_app.migrations.0016_personal_data_encrypted")
+    step = importlib.import_module("requests_app.migrations.0017_personal_data_encrypted")
     application = make_application(gongan, None, channel=Application.Channel.ONLINE)
-    latest = [("requests_app", "0018_personal_data_access")]
+    latest = [("requests_app", "0019_personal_data_access")]
     try:
         with pytest.raises(IrreversibleError, match="查询码只保存了散列"):
-            MigrationExecutor(connection).migrate([("requests_app", "0016_personal_data_encrypted")])
-        # 0016's backward step on the row, through a model that reads and writes the columns as they are.
+            MigrationExecutor(connection).migrate([("requests_app", "0017_personal_data_encrypted")])
+        # 0017's backward step on the row, through a model that reads and writes the columns as they are.
         plain_apps = MigrationExecutor(connection).loader.project_state([("requests_app", "0015_letter_kinds")]).apps
         step.decrypt_rows(plain_apps, None)
         assert raw_row(application)["id_number"] == VALID_RESIDENT_ID

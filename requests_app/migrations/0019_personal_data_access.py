@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0017_query_code_hashed'),
+        ('requests_app', '0018_remove_plain_query_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
