@@ -63,20 +63,10 @@ def decrypt(token):
         ) from None
 
 
-def reencrypt(token):
-    """The same plaintext under the first key (MultiFernet.rotate), for rotate_personal_data_key."""
-    if not token:
-        return token
-    try:
-        return _keys().rotate(token.encode()).decode()
-    except InvalidToken:
-        decrypt(token)  # raises the message above
-        raise
-
-
 def keyed_hash(value):
     """HMAC-SHA256 of an already normalised value, hex; empty for an empty value, so that blank
-    fields never match each other. Keyed, so an ID number cannot be found by hashing all 10^17 of them."""
+    fields never match each other. Keyed: ID numbers (region, birth date, serial) and phones are few
+    enough to hash every one of them, so a plain hash would hide nothing."""
     if not value:
         return ""
     key = settings.PERSONAL_DATA_HASH_KEY
