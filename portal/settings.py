@@ -68,6 +68,19 @@ def local_secret_key(var_dir):
     return path.read_text().strip()
 
 
+def local_personal_data_key(var_dir, name):
+    """DEBUG only: a random key kept in var/ (a Fernet key for PERSONAL_DATA_KEYS, a plain random one
+    for the hash), so that a local database stays readable across restarts."""
+    import base64
+
+    path = var_dir / name
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 try:
     DEBUG = envbool("DEBUG", "false")
     SECRET_KEY = os.getenv("SECRET_KEY", "")
@@ -75,6 +88,17 @@ try:
         if not DEBUG:
             raise ImproperlyConfigured("SECRET_KEY 未设置：关闭 DEBUG 时必须通过环境变量提供 SECRET_KEY")
         SECRET_KEY = local_secret_key(VAR_DIR)
+    # Applicants' ID numbers, phones, e-mail and addresses are encrypted with these (portal.crypto):
+    # the first key encrypts, every key decrypts; rotate_personal_data_key moves all rows to the first.
+    PERSONAL_DATA_KEYS = envlist("PERSONAL_DATA_KEYS", "")
+    # The key of the HMAC that finds one applicant's applications; kept apart from the encryption keys.
+    PERSONAL_DATA_HASH_KEY = os.getenv("PERSONAL_DATA_HASH_KEY", "")
+    if not DEBUG and not PERSONAL_DATA_KEYS:
+        raise ImproperlyConfigured("PERSONAL_DATA_KEYS 未设置：关闭 DEBUG 时必须通过环境变量提供加密申请人个人信息的密钥")
+    if not DEBUG and not PERSONAL_DATA_HASH_KEY:
+        raise ImproperlyConfigured("PERSONAL_DATA_HASH_KEY 未设置：关闭 DEBUG 时必须通过环境变量提供个人信息查重的密钥")
+    PERSONAL_DATA_KEYS = PERSONAL_DATA_KEYS or [local_personal_data_key(VAR_DIR, "personal_data_key")]
+    PERSONAL_DATA_HASH_KEY = PERSONAL_DATA_HASH_KEY or local_personal_data_key(VAR_DIR, "personal_data_hash_key")
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": parse_database_url(os.getenv("DATABASE_URL", ""), var_dir=VAR_DIR)}
     # Persistent connections rather than psycopg's pool: a gunicorn sync worker serves one request at

@@ -30,6 +30,7 @@ from .models import (
     Letter,
     LetterKind,
     LetterTemplate,
+    PersonalDataAccess,
     ReplySettings,
     ReplyType,
 )
@@ -197,6 +198,9 @@ STEPS = {
 }
 
 
+SESSION_ACKNOWLEDGEMENT_CODE = "requests_app.acknowledgement_code"
+
+
 def step_form(step, *args):
     # Several step forms share a page: each gets its own element ids.
     return STEPS[step][0](*args, auto_id=f"id_{step}_%s")
@@ -231,6 +235,7 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
     list_filter = (QueueFilter, "kind", "state", "channel", "reply_type", "correction_outcome", "applicant_kind")
     list_select_related = ("organisation",)
     search_fields = ("tracking_number",)
+    search_help_text = "输入申请编号，或完整的证件号码、联系电话（查找同一申请人的申请）"
     date_hierarchy = "receipt_date"
     inlines = (ConsultationInline, LetterInline, ApplicationEventInline)
     change_form_template = "admin/requests_app/application/change_form.html"
@@ -318,9 +323,45 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
             workflow.receive(obj, by=request.user)
         except workflow.WorkflowError as exc:
             raise PermissionDenied(str(exc)) from None
+        # The query code exists in plain only now: the applicant's copy of the 登记回执 is made with it
+        # once, from the application's page (acknowledgement_copy_view).
+        request.session[SESSION_ACKNOWLEDGEMENT_CODE] = [obj.pk, obj.query_code]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_popup" in request.POST or "_addanother" in request.POST:
+            return response
+        return redirect("admin:requests_app_application_change", obj.pk)
+
+    def _pending_code(self, request, application):
+        pending = request.session.get(SESSION_ACKNOWLEDGEMENT_CODE)
+        return pending[1] if pending and pending[0] == application.pk else None
+
+    def acknowledgement_copy_view(self, request, pk):
+        """The applicant's 登记回执 with the query code, once, for the clerk who entered the application."""
+        application = self._application(request, pk)
+        code = self._pending_code(request, application)
+        letter = application.letters.filter(kind=LetterKind.ACKNOWLEDGEMENT).order_by("-pk").first()
+        if code is None or letter is None:
+            raise Http404("含查询码的登记回执只能在录入申请后下载一次；如申请人遗失查询码，请联系县政府办公室重置")
+        del request.session[SESSION_ACKNOWLEDGEMENT_CODE]
+        _log_access(request, application, PersonalDataAccess.What.LETTER, f"{letter.get_kind_display()} {letter.number}（含查询码）")
+        return FileResponse(
+            io.BytesIO(letters.acknowledgement_copy(letter, code)), as_attachment=True, filename=letters.letter_filename(letter),
+        )
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """The tracking number as typed, or a whole ID number or phone through its keyed hash: the
+        columns hold ciphertext, so this is the only way to find one applicant's applications."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            same = Application.of_same_applicant(id_number=term, phone=term).values("pk")
+            results = results | queryset.filter(pk__in=same)
+        return results, may_have_duplicates
 
     @admin.display(description="申请人")
     def applicant(self, application):
@@ -364,6 +405,14 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
             path("<int:pk>/step/<str:action>/", self.admin_site.admin_view(self.step_view), name="requests_app_application_step"),
             path("<int:pk>/file/<str:name>/", self.admin_site.admin_view(self.file_view), name="requests_app_application_file"),
             path(
+                "<int:pk>/acknowledgement-copy/", self.admin_site.admin_view(self.acknowledgement_copy_view),
+                name="requests_app_application_acknowledgement_copy",
+            ),
+            path(
+                "<int:pk>/reset-query-code/", self.admin_site.admin_view(self.reset_query_code_view),
+                name="requests_app_application_reset_query_code",
+            ),
+            path(
                 "<int:pk>/letter/<int:letter_pk>/", self.admin_site.admin_view(self.letter_view),
                 name="requests_app_application_letter",
             ),
@@ -384,6 +433,7 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
         if not file:
             raise Http404
         suffix = Path(file.name).suffix
+        _log_access(request, application, PersonalDataAccess.What.FILE, FILE_FIELDS[name])
         return FileResponse(file.open("rb"), as_attachment=True, filename=f"{application.tracking_number}{FILE_FIELDS[name]}{suffix}")
 
     def letter_view(self, request, pk, letter_pk):
@@ -391,6 +441,7 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
         letter = application.letters.filter(pk=letter_pk).first()
         if letter is None:
             raise Http404
+        _log_access(request, application, PersonalDataAccess.What.LETTER, f"{letter.get_kind_display()} {letter.number}")
         return FileResponse(letter.file.open("rb"), as_attachment=True, filename=letters.letter_filename(letter))
 
     def _step_context(self, request, application, **context):
@@ -409,7 +460,40 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
             extra_context.update(self._step_context(
                 request, application, step_forms=[(step, step_form(step)) for step in steps],
             ))
+            if self._pending_code(request, application):
+                extra_context["acknowledgement_copy_url"] = reverse(
+                    "admin:requests_app_application_acknowledgement_copy", args=[application.pk],
+                )
+            # The page shows the applicant's ID number, phone, e-mail and address unmasked.
+            _log_access(request, application, PersonalDataAccess.What.VIEWED)
+            if is_county_office(request.user):
+                recent = application.personal_data_accesses.select_related("user__staff__organisation")[:10]
+                extra_context["accesses"] = [(access, staff_display(access.user)) for access in recent]
+                extra_context["accesses_url"] = (
+                    reverse("admin:requests_app_personaldataaccess_changelist") + f"?application__id__exact={application.pk}"
+                )
+                extra_context["may_reset_query_code"] = True
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def reset_query_code_view(self, request, pk):
+        """The county office gives an applicant who lost the query code a new one, shown on this page
+        once to be printed or read out; the old code stops working."""
+        application = self._application(request, pk)
+        if not is_county_office(request.user):
+            raise PermissionDenied("只有县政府办公室可以重置查询码")
+        query_code = None
+        if request.method == "POST":
+            with transaction.atomic():
+                locked = Application.objects.select_for_update().get(pk=application.pk)
+                query_code = locked.set_query_code()
+                locked.save(update_fields=["query_code_hash"])
+                _log_access(request, application, PersonalDataAccess.What.QUERY_CODE_RESET)
+        context = self._step_context(
+            request, application, title=f"{application.tracking_number}：重置查询码", query_code=query_code,
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/requests_app/application/reset_query_code.html", context)
+
 
     def step_view(self, request, pk, action):
         """One step, the shape of UserAdmin.user_change_password: the application through the scoped
@@ -441,6 +525,46 @@ class ApplicationAdmin(RefusedFormIs400, admin.ModelAdmin):
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/requests_app/application/step.html", context, status=status)
+
+
+def _log_access(request, application, what, detail=""):
+    PersonalDataAccess.objects.create(user=request.user, application=application, what=what, detail=detail)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who looked at which applicant's personal data, and when: for the county office only, read-only.
+    The rows are written by the views that show the data (ApplicationAdmin), nowhere else."""
+
+    list_display = ("at", "user_name", "application", "what", "detail")
+    list_filter = ("what", ("user", admin.RelatedOnlyFieldListFilter), "at")
+    list_select_related = ("application", "user__staff__organisation")
+    search_fields = ("application__tracking_number",)
+    search_help_text = "输入申请编号"
+    date_hierarchy = "at"
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The application page links to its own rows.
+        return lookup == "application__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    def has_module_permission(self, request):
+        return is_county_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_county_office(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="查看人", ordering="user")
+    def user_name(self, access):
+        return staff_display(access.user)
 
 
 @admin.register(ReplySettings)

@@ -71,7 +71,7 @@ def nth_in_month(application):
     key = (
         {"credit_code": application.credit_code}
         if application.applicant_kind == Application.ApplicantKind.ORGANISATION
-        else {"id_number": application.id_number}
+        else {"id_number_hash": application.id_number_hash}
     )
     day = application.receipt_date
     earlier = Application.objects.filter(

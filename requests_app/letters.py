@@ -409,20 +409,40 @@ def draft_reply_letter(application, *, by, dated):
     )
 
 
-def acknowledgement(application, *, by):
-    """The 登记回执 for an application that did not come through the online form."""
+# The query code is kept only as a hash: the stored 登记回执 (its text and its file) says this in its
+# place, and the copy handed or posted to the applicant is made once with the code (acknowledgement_copy).
+QUERY_CODE_WITHHELD = "＊＊＊＊＊＊＊＊（存档件不显示查询码）"
+
+
+def _acknowledgement_context(application, query_code):
     # On paper the address must be whole; without SITE_URL the page is named instead.
     if settings.SITE_URL:
         status_url = settings.SITE_URL.rstrip("/") + reverse("requests_app:status")
     else:
         status_url = f"{settings.SITE_NAME}门户网站“政府信息公开”栏目的申请进度查询页面"
-    return make_letter(application, LetterKind.ACKNOWLEDGEMENT, by=by, dated=timezone.localdate(), context={
+    return {
         "channel": application.get_channel_display(),
-        "query_code": application.query_code,
+        "query_code": query_code,
         "status_url": status_url,
         "due_date": chinese_date(application.due_date) if application.due_date else "法定期限内",
         "application_kind": application.kind,
-    })
+    }
+
+
+def acknowledgement(application, *, by):
+    """The 登记回执 for an application that did not come through the online form, as kept."""
+    return make_letter(
+        application, LetterKind.ACKNOWLEDGEMENT, by=by, dated=timezone.localdate(),
+        context=_acknowledgement_context(application, QUERY_CODE_WITHHELD),
+    )
+
+
+def acknowledgement_copy(letter, query_code):
+    """The applicant's copy of a 登记回执: the kept letter with the query code, made once, never stored."""
+    return fill(
+        letter.application, LetterKind.ACKNOWLEDGEMENT, number=letter.number, dated=letter.dated,
+        context=_acknowledgement_context(letter.application, query_code),
+    )
 
 
 DEFAULT_PAYMENT = "请持本通知到本机关政府信息公开工作机构办理缴费手续"

@@ -8,11 +8,13 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.crypto import EncryptedEmailField, EncryptedTextField, keyed_hash, normalise_id_number, normalise_phone
 from portal.models import Organisation, validate_credit_code
 from portal.text import CleanCharField, CleanTextField
 
@@ -246,7 +248,9 @@ class Application(models.Model):
         BY_QUANTITY = "by_quantity", "按量计收"
 
     tracking_number = models.CharField("申请编号", max_length=20, unique=True, editable=False)
-    query_code = models.CharField("查询码", max_length=8, default=new_query_code, editable=False)
+    # The query code is a password: kept as Django's salted slow hash, shown once (the receipt page, the
+    # receipt mail, the 登记回执) and never to staff. See set_query_code.
+    query_code_hash = models.CharField("查询码（散列）", max_length=128, editable=False)
     # One key per form shown to the applicant: a second POST of the same form finds the first application.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, verbose_name="受理机关", on_delete=models.PROTECT, related_name="applications")
@@ -258,12 +262,16 @@ class Application(models.Model):
     organisation_category = models.CharField("组织类别", max_length=20, choices=OrganisationCategory.choices, blank=True)
     applicant_name = CleanCharField("姓名或名称", max_length=100)
     id_type = models.CharField("证件类型", max_length=20, choices=IdType.choices, blank=True)
-    id_number = CleanCharField("证件号码", max_length=40, blank=True)
+    # Personal data at rest is ciphertext (portal.crypto); the *_hash columns find the same person's
+    # applications (fees by applicant and month, the admin's search) without decrypting.
+    id_number = EncryptedTextField("证件号码", max_length=40, blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     credit_code = CleanCharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
     legal_representative = CleanCharField("法定代表人或负责人", max_length=50, blank=True)
-    phone = CleanCharField("联系电话", max_length=30)
-    email = models.EmailField("电子邮箱", blank=True)
-    address = CleanCharField("通信地址", max_length=200)
+    phone = EncryptedTextField("联系电话", max_length=30)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    email = EncryptedEmailField("电子邮箱", max_length=254, blank=True)
+    address = EncryptedTextField("通信地址", max_length=200)
     postcode = CleanCharField("邮政编码", max_length=6, blank=True)
 
     description = CleanTextField("所需信息的名称或内容描述")
@@ -354,8 +362,56 @@ class Application(models.Model):
             ),
         ]
 
+    # Set on the instance that issued the code (set_query_code), never loaded from the database.
+    query_code = None
+
     def __str__(self):
         return self.tracking_number
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.query_code_hash:
+            self.set_query_code()
+        # The hashes follow the numbers they stand for, whatever path saves the row.
+        for name, value in self.personal_data_hashes().items():
+            setattr(self, name, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            fields = set(update_fields)
+            fields |= {"id_number_hash"} if "id_number" in fields else set()
+            fields |= {"phone_hash"} if "phone" in fields else set()
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
+
+    def personal_data_hashes(self):
+        return {
+            "id_number_hash": keyed_hash(normalise_id_number(self.id_number)),
+            "phone_hash": keyed_hash(normalise_phone(self.phone)),
+        }
+
+    def set_query_code(self):
+        """A new query code: its hash is kept, the code itself only on this instance (for the one
+        page, mail or letter that tells it to the applicant). The caller saves query_code_hash."""
+        self.query_code = new_query_code()
+        self.query_code_hash = make_password(self.query_code)
+        return self.query_code
+
+    def check_query_code(self, code):
+        # A stronger hasher configured later upgrades the stored hash on the next good lookup.
+        def upgrade(raw):
+            self.query_code_hash = make_password(raw)
+            Application.objects.filter(pk=self.pk).update(query_code_hash=self.query_code_hash)
+
+        return check_password(code, self.query_code_hash, setter=upgrade)
+
+    @classmethod
+    def of_same_applicant(cls, id_number="", phone=""):
+        """Applications by the holder of this ID number or phone, found through the keyed hashes."""
+        condition = Q(pk__in=[])
+        if normalise_id_number(id_number):
+            condition |= Q(id_number_hash=keyed_hash(normalise_id_number(id_number)))
+        if normalise_phone(phone):
+            condition |= Q(phone_hash=keyed_hash(normalise_phone(phone)))
+        return cls.objects.filter(condition)
 
     # Personal data shown in lists is masked here, so that no page can forget to.
     @property
@@ -502,6 +558,43 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("办理记录只能追加，不能删除")
+
+
+class PersonalDataAccess(models.Model):
+    """One look at an applicant's personal data in the back office (个人信息保护法第五十一条、第五十五条:
+    who saw whose data, when, and how). Append-only: never changed, never deleted."""
+
+    class What(models.TextChoices):
+        VIEWED = "viewed", "查看申请（含个人信息）"
+        LETTER = "letter", "下载文书"
+        FILE = "file", "下载材料"
+        EXPORTED = "exported", "导出"
+        QUERY_CODE_RESET = "query_code_reset", "重置查询码"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="personal_data_accesses",
+    )
+    what = models.CharField("操作", max_length=20, choices=What.choices)
+    detail = CleanCharField("对象", max_length=200, blank=True, help_text="下载的文书文号或材料名称")
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["application", "at"], name="personal_data_access_by_app")]
+
+    def __str__(self):
+        return f"{self.user} {self.get_what_display()} {self.application}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("个人信息查看记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("个人信息查看记录只能追加，不能删除")
 
 
 class Consultation(models.Model):

@@ -7,6 +7,7 @@ import smtplib
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -24,11 +25,19 @@ from .selectors import letters_for_applicant
 
 logger = logging.getLogger(__name__)
 SESSION_RECEIPT = "requests_app.receipt"
+# The query code in plain, for the receipt page to show once; it is hashed everywhere else.
+SESSION_RECEIPT_CODE = "requests_app.receipt_code"
 SESSION_LOOKUP = "requests_app.lookup"
 
 
-def _show_receipt(request, application):
+def _show_receipt(request, application, query_code=None):
+    """The receipt page, with the query code only for the sending that made the application: a repeated
+    sending gets none (the code was shown and mailed the first time, and is not kept in plain)."""
     request.session[SESSION_RECEIPT] = application.pk
+    if query_code:
+        request.session[SESSION_RECEIPT_CODE] = query_code
+    else:
+        request.session.pop(SESSION_RECEIPT_CODE, None)
     return redirect("requests_app:receipt")
 
 
@@ -95,7 +104,7 @@ def apply(request):
         return _refused(request, form, 400)
     limits.finish(attempt, limits.Outcome.SUCCEEDED)
     _send_receipt(application)
-    return _show_receipt(request, application)
+    return _show_receipt(request, application, application.query_code)
 
 
 def _send_receipt(application):
@@ -126,7 +135,9 @@ def receipt(request):
     application = Application.objects.select_related("organisation").filter(pk=pk).first() if pk else None
     if application is None:
         return redirect("requests_app:apply")
-    return render(request, "requests_app/receipt.html", {"application": application})
+    # Shown once: the first display takes the code out of the session (the receipt mail has it too).
+    query_code = request.session.pop(SESSION_RECEIPT_CODE, None)
+    return render(request, "requests_app/receipt.html", {"application": application, "query_code": query_code})
 
 
 @never_cache
@@ -145,8 +156,13 @@ def status(request):
             if attempt is None:
                 return render(request, "requests_app/status.html", {"form": form, "number_limited": True}, status=429)
             application = Application.objects.select_related("organisation").filter(
-                tracking_number=form.cleaned_data["tracking_number"], query_code=form.cleaned_data["query_code"]
+                tracking_number=form.cleaned_data["tracking_number"]
             ).first()
+            code = form.cleaned_data["query_code"]
+            if application is None:
+                make_password(code)  # as long as checking a wrong code: the time tells no numbers apart
+            elif not application.check_query_code(code):
+                application = None
             not_found = application is None
             limits.finish(attempt, limits.Outcome.FAILED if not_found else limits.Outcome.SUCCEEDED)
             status_code = 404 if not_found else 200

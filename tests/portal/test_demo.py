@@ -83,3 +83,14 @@ def test_table_three_identity_holds_on_the_demo_register_for_every_organisation_
             for column in COLUMN_KEYS:
                 assert sum(table.cell(row, column) for table in tables) == county.cell(row, column), (year, row, column)
     assert table_three(years[-1]).cell("一、本年新收政府信息公开申请数量", "total") > 0
+
+
+def test_the_demo_applications_are_stored_encrypted(demo_county, db):
+    from django.db import connection
+
+    application = Application.objects.filter(applicant_kind="person").first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone, address FROM requests_app_application WHERE id = %s", [application.pk])
+        raw = " ".join(cursor.fetchone())
+    assert application.id_number and application.id_number not in raw
+    assert application.phone not in raw and application.address not in raw

@@ -106,7 +106,7 @@ def test_the_nth_counts_this_applicant_to_this_organisation_in_the_receipt_month
     workflow.notify_fee(eleventh, by=gongan_clerk, method="by_count", on=D(2026, 10, 12))
     eleventh.refresh_from_db()
     assert eleventh.fee_amount == Decimal(100) and eleventh.fee_computation.startswith("本月第11件")
-    tenth = Application.objects.filter(receipt_date=D(2026, 10, 9), id_number=eleventh.id_number,
+    tenth = Application.objects.filter(receipt_date=D(2026, 10, 9), id_number_hash=eleventh.id_number_hash,
                                        organisation=gongan).order_by("pk")[9]
     with pytest.raises(workflow.WorkflowError, match="未超过收费标准，不得收费"):
         workflow.notify_fee(tenth, by=gongan_clerk, method="by_count", on=D(2026, 10, 12))

@@ -164,7 +164,10 @@ def test_a_paper_application_gets_a_receipt_with_its_number_and_query_code_an_on
     online = make_application(gongan, None, channel=Application.Channel.ONLINE, arrived_on=D(2026, 10, 9))
 
     receipt = paper.letters.get(kind=LetterKind.ACKNOWLEDGEMENT)
-    assert f"申请编号：{paper.tracking_number}；查询码：{paper.query_code}" in receipt.text
+    # The kept letter never holds the query code; the applicant's copy is made once with it.
+    assert f"申请编号：{paper.tracking_number}；查询码：{letters.QUERY_CODE_WITHHELD}" in receipt.text
+    copy = letters.text_of(letters.acknowledgement_copy(receipt, paper.query_code))
+    assert f"申请编号：{paper.tracking_number}；查询码：{paper.query_code}" in copy
     assert "https://www.qinghe.gov.cn/xxgk/apply/status/" in receipt.text
     assert "本机关将于2026年11月5日前作出答复"  # 10月10日 is a 调休 workday in receipt.text
     assert receipt.number in paper.events.get(action="registered").note

@@ -53,11 +53,12 @@ def test_online_application_gets_a_receipt_with_number_and_code_on_2026_09_28(cl
     application = Application.objects.get()
     assert application.channel == "online" and application.state == "received"
     assert application.receipt_date == datetime.date(2026, 9, 28) and application.due_date == datetime.date(2026, 10, 30)
-    receipt = client.get("/xxgk/apply/receipt/").content.decode()
-    assert application.tracking_number in receipt and application.query_code in receipt
-    assert "2026年10月30日" in receipt and "打印回执" in receipt
     assert len(mail.outbox) == 1
-    assert application.tracking_number in mail.outbox[0].body and application.query_code in mail.outbox[0].body
+    query_code = re.search(r"查询码：(\w{8})", mail.outbox[0].body).group(1)
+    assert application.tracking_number in mail.outbox[0].body and application.check_query_code(query_code)
+    receipt = client.get("/xxgk/apply/receipt/").content.decode()
+    assert application.tracking_number in receipt and query_code in receipt
+    assert "2026年10月30日" in receipt and "打印回执" in receipt
 
 
 @time_machine.travel(MONDAY)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0015_letter_kinds'),
+        ('requests_app', '0019_personal_data_access'),
     ]
 
     operations = [
