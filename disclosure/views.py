@@ -17,7 +17,7 @@ from .models import AnnualReport, Document, GazetteIssue, Guide, Topic
 from .permissions import public_documents, public_reports
 from .report_files import report_docx, report_xlsx
 from .reports import table_three_layout, tables
-from .selectors import keyset_page, public_listing
+from .selectors import public_listing, table_page
 
 LANDING_LIST_SIZE = 6
 # The lists' first pages, filtered or not, come from the page cache; a later page (after=) or a search
@@ -95,16 +95,17 @@ def guide_detail(request, pk):
 
 
 def _filtered_list(request, queryset, template, context):
-    filterset = DocumentFilter(request.GET or None, queryset=queryset)
+    # The cursor is not a filter: a later page of an unfiltered list has page 1's blank form.
+    filters = request.GET.copy()
+    filters.pop("after", None)
+    filterset = DocumentFilter(filters or None, queryset=queryset)
     status = 200
     if filterset.is_bound and not filterset.is_valid():
         status = 400
-        page = keyset_page(queryset.none())
+        page = table_page(queryset.none())
     else:
-        page = keyset_page(filterset.qs, request.GET.get("after", ""))
-    params = request.GET.copy()
-    params.pop("after", None)
-    context.update(filterset=filterset, page=page, query_string=params.urlencode())
+        page = table_page(filterset.qs, request.GET.get("after", ""))
+    context.update(filterset=filterset, page=page, query_string=filters.urlencode())
     return render(request, template, context, status=status)
 
 
