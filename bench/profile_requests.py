@@ -34,6 +34,7 @@ def endpoints():
     newest = rows[0][0]
     # `after=` (empty) is page 1 rendered as such, past the page cache, which keeps only the listed params.
     return {
+        "/healthz (the floor)": "/healthz",
         "list page 1 (uncached)": "/xxgk/documents/?after=",
         "list deep page": f"/xxgk/documents/?after={middle_day.isoformat()}_{middle_pk}",
         "document page": f"/xxgk/documents/{newest}/",
