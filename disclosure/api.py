@@ -114,6 +114,53 @@ class DocumentSerializer(PageUrlMixin, serializers.ModelSerializer):
         return reverse("disclosure:document_detail", args=[obj.pk])
 
 
+# What a list of documents reads: DocumentSerializer's fields, as values rather than documents with
+# their organisations, topics, items and domains (building and serialising those models was nine
+# tenths of the list's time).
+LISTED_VALUES = (
+    "id", "index_number", "title", "document_number", "organisation_id", "organisation__name", "written_date",
+    "publish_date", "topic__code", "topic__name", "topic__parent_id", "topic__parent__name", "genre", "validity",
+    "is_normative", "catalogue_item__key", "catalogue_item__catalogue__domain__slug",
+)
+GENRE_LABELS = dict(Document.Genre.choices)
+VALIDITY_LABELS = dict(Document.Validity.choices)
+
+
+def listed_documents(rows, request):
+    """DocumentSerializer's data for LISTED_VALUES rows, built by hand (a test holds the two equal).
+    Addresses are the list's address and the page list's with the id appended, as the routes are."""
+    api = absolute(request, reverse("api:document-list"))
+    pages = absolute(request, reverse("disclosure:document_list"))
+    data = []
+    for row in rows:
+        pk, topic, written, key = row["id"], row["topic__code"], row["written_date"], row["catalogue_item__key"]
+        data.append({
+            "id": pk,
+            "url": f"{api}{pk}/",
+            "page_url": f"{pages}{pk}/",
+            "index_number": row["index_number"],
+            "title": row["title"],
+            "document_number": row["document_number"],
+            "organisation": row["organisation_id"],
+            "organisation_name": row["organisation__name"],
+            "written_date": written.isoformat() if written is not None else None,
+            "publish_date": row["publish_date"].isoformat(),
+            "topic": topic,
+            # Topic.__str__
+            "topic_name": None if topic is None else (
+                f"{row['topic__parent__name']}／{row['topic__name']}" if row["topic__parent_id"] else row["topic__name"]
+            ),
+            "genre": row["genre"],
+            "genre_display": GENRE_LABELS.get(row["genre"], row["genre"]),
+            "validity": row["validity"],
+            "validity_display": VALIDITY_LABELS.get(row["validity"], row["validity"]),
+            "is_normative": row["is_normative"],
+            "catalogue_item": str(key) if key is not None else None,
+            "domain": row["catalogue_item__catalogue__domain__slug"],
+        })
+    return data
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField(help_text="下载地址")
 
@@ -169,14 +216,31 @@ class DocumentViewSet(ReadOnlyViewSet):
         ("validity_display", "有效性"), ("is_normative", "行政规范性文件"), ("page_url", "页面地址"),
     ]
 
+    # The list's rows, built once and cloned for each request (as a view's `queryset` is): building
+    # its joins was a sixth of the list's time.
+    listed = public_listing().values(*LISTED_VALUES)
+
     def get_queryset(self):
-        queryset = public_listing().select_related("catalogue_item__catalogue__domain", "topic__parent")
-        if self.action == "retrieve":
-            queryset = queryset.select_related("replaced_by").prefetch_related("attachments")
-        return queryset
+        if self.action == "list":
+            return self.listed.all()
+        return public_listing().select_related(
+            "catalogue_item__catalogue__domain", "topic__parent", "replaced_by"
+        ).prefetch_related("attachments")
 
     def get_serializer_class(self):
         return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
+
+    def filter_queryset(self, queryset):
+        # Without any of the filters' parameters the filters change nothing: a plain list skips building
+        # and validating their form (a fifth of its time).
+        if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        # DocumentSerializer describes the list (the schema reads it); listed_documents() writes it.
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(listed_documents(rows, request))
 
 
 # ---------------------------------------------------------------- gazette

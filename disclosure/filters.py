@@ -11,24 +11,15 @@ from portal.models import Organisation
 
 from .models import AnnualReport, Document, Topic
 
-# Rendered selects without a selected option, for the current public generation only.
-_rendered = {"generation": None, "html": {}}
-
-
 class RenderedOnceSelect(forms.Select):
     """A select whose options (dozens of organisations and topics, each through a template) are
     rendered once per public generation; each request only marks its selected option. The options
     come from organisations, topics and domains, whose changes bump the generation."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        generation = cache.generation()
-        if _rendered["generation"] != generation:
-            _rendered.update(generation=generation, html={})
-        key = (name, tuple(sorted(self.build_attrs(self.attrs, attrs).items())))
-        html = _rendered["html"].get(key)
-        if html is None:
-            # An empty list matches no option, so none is marked selected.
-            html = _rendered["html"][key] = str(super().render(name, [], attrs, renderer))
+        key = ("select", name, tuple(sorted(self.build_attrs(self.attrs, attrs).items())))
+        # An empty list matches no option, so none is marked selected.
+        html = cache.rendered_once(key, lambda: str(super(RenderedOnceSelect, self).render(name, [], attrs, renderer)))
         # As Select marks it: the first option whose value is the value, with a bare `selected`.
         option = f'<option value="{escape(self.format_value(value)[0])}">'
         return mark_safe(html.replace(option, option[:-1] + " selected>", 1))

@@ -53,6 +53,26 @@ def invalidate(*args, **kwargs):
     transaction.on_commit(bump, robust=True)
 
 
+# Fragments made once per public generation in this process (rendered selects, blank filter forms).
+_fragments = {"generation": None, "values": {}}
+MAX_FRAGMENTS = 1000  # keys come from code, not from visitors; a bound on memory all the same
+
+
+def rendered_once(key, make):
+    """make()'s value, made once per public generation in this process and kept until the generation
+    changes. For fragments that show only what bumps the generation when it changes (organisations,
+    topics, domains, settings), never anything from the request."""
+    current = generation()
+    if _fragments["generation"] != current:
+        _fragments.update(generation=current, values={})
+    values = _fragments["values"]
+    if key not in values:
+        if len(values) >= MAX_FRAGMENTS:
+            return make()
+        values[key] = make()
+    return values[key]
+
+
 def _key(request, generation):
     # Feeds and sitemaps write absolute addresses: the host and scheme are part of the page.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"

@@ -1,0 +1,93 @@
+"""The uncached list pages, the document page and the API list skip Django's slow paths (models per
+row, the template engine per row, a serializer per field): they must still show exactly what the slow
+paths showed, and within their query budgets."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import RequestFactory
+
+from disclosure.api import DocumentSerializer
+from disclosure.models import Attachment, Document
+from disclosure.selectors import public_listing
+from tests.factories import make_document, make_domain, make_guideline, make_published_catalogue, publish_document
+
+
+@pytest.fixture
+def catalogue(gongan, gongan_clerk, gongan_reviewer, county_reviewer):
+    domain = make_domain()
+    make_guideline(domain)
+    return make_published_catalogue(gongan, domain, clerk=gongan_clerk, reviewer=gongan_reviewer, county_reviewer=county_reviewer)
+
+
+@pytest.fixture
+def full(gongan, gongan_clerk, gongan_reviewer, catalogue):
+    """A public document with every optional field and relation filled: a 二级事项, a replacing document,
+    interpretations both ways, a replaced document and an attachment."""
+    publish = lambda document: publish_document(document, gongan_clerk, gongan_reviewer)  # noqa: E731
+    newer = publish(make_document(gongan, gongan_clerk, title="关于户籍管理的新规定"))
+    document = publish(make_document(
+        gongan, gongan_clerk, title="关于办理出生登记的公告", document_number="青公发〔2026〕3号",
+        catalogue_item=catalogue.items.get(name="出生登记"), genre="announcement", is_normative=True,
+        written_date=datetime.date(2026, 1, 10), body="<p>出生登记须知</p>", validity="repealed", replaced_by=newer,
+    ))
+    reading = publish(make_document(gongan, gongan_clerk, title="《出生登记公告》解读", genre="interpretation"))
+    reading.interpretations.add(document)
+    document.interpretations.add(newer)
+    publish(make_document(gongan, gongan_clerk, title="关于出生登记的旧公告", validity="repealed", replaced_by=document))
+    Attachment.objects.create(
+        document=document, file=ContentFile(b"%PDF-1.4 demo", name="x.pdf"), original_name="附件一.pdf", kind="pdf", size=13,
+    )
+    return document
+
+
+def serialised(document, request):
+    """What DocumentSerializer, the API's described list item, gives for `document`."""
+    fresh = public_listing().select_related("catalogue_item__catalogue__domain", "topic__parent").get(pk=document.pk)
+    return DocumentSerializer(fresh, context={"request": request}).data
+
+
+def test_api_list_items_are_what_the_document_serializer_gives(client, full, gongan, gongan_clerk, gongan_reviewer):
+    bare = publish_document(make_document(gongan, gongan_clerk, title="无文号的通知"), gongan_clerk, gongan_reviewer)
+    assert bare.catalogue_item_id is None and not bare.document_number
+    response = client.get("/api/v1/documents/")
+    assert response.status_code == 200
+    listed = {item["id"]: item for item in response.json()["results"]}
+    request = RequestFactory().get("/api/v1/documents/")
+    for document in (full, bare):
+        expected = serialised(document, request)
+        assert listed[document.pk] == expected
+        assert list(listed[document.pk]) == list(DocumentSerializer.Meta.fields)
+    assert listed[full.pk]["catalogue_item"] and listed[full.pk]["domain"] and "／" in listed[full.pk]["topic_name"]
+
+
+def test_api_list_with_and_without_filters_costs_at_most_three_queries(client, full, django_assert_max_num_queries):
+    for url in ("/api/v1/documents/", f"/api/v1/documents/?organisation={full.organisation_id}&validity=repealed"):
+        with django_assert_max_num_queries(3):
+            response = client.get(url)
+        assert full.pk in [item["id"] for item in response.json()["results"]], url
+
+
+def test_document_page_with_every_relation_shown_runs_five_queries(client, full, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/xxgk/documents/{full.pk}/")
+    page = response.content.decode()
+    for shown in (
+        "青禾县公安局", "综合政务／政务公开", "2026年1月10日", "青公发〔2026〕3号", "已废止", "关于户籍管理的新规定", "公告",
+        "出生登记须知", "附件一.pdf", "在线阅读", "解读：", "《出生登记公告》解读", "解读的文件：", "本文件替代：",
+        "关于出生登记的旧公告", "户籍管理 › 户口登记 › 出生登记", "（此件公开发布）",
+    ):
+        assert shown in page, shown
+
+
+def test_later_list_page_shows_the_rows_and_blank_form_of_page_one(client, full, django_assert_max_num_queries):
+    page_one = client.get("/xxgk/documents/?after=").content.decode()
+    newest = Document.objects.order_by("-publish_date", "-id").filter(pk__in=public_listing().values("pk")).first()
+    cursor = f"{newest.publish_date.isoformat()}_{newest.pk + 1}"
+    with django_assert_max_num_queries(4):
+        later = client.get(f"/xxgk/documents/?after={cursor}").content.decode()
+    assert later.count("<tr>") == page_one.count("<tr>")
+    assert later[later.index("<form method=\"get\" class=\"filter-form\""):later.index("</form>")] == \
+        page_one[page_one.index("<form method=\"get\" class=\"filter-form\""):page_one.index("</form>")]
+    assert f'<a href="/xxgk/documents/{full.pk}/">关于办理出生登记的公告</a>' in later
