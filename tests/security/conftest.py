@@ -43,8 +43,10 @@ def once_per_module(build):
     what one test changes the next does not see."""
 
     @pytest.fixture(scope="module")
-    def fixture(django_db_setup, django_db_blocker):
-        fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    def fixture(django_db_setup, django_db_blocker, tmp_path_factory):
+        fast_hashing = override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        )
         with django_db_blocker.unblock(), fast_hashing, at_now(), transaction.atomic():
             cache.clear()
             caches["pages"].clear()
