@@ -7,12 +7,11 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from axes.models import AccessAttempt
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from mptt.admin import DraggableMPTTAdmin
 
 from . import accounts, holiday_notice, security_log, signals, todo, tokens
-from .models import ApiToken, CalendarDay, Organisation, SecurityEvent, Staff
+from .models import ApiToken, CalendarDay, LoginAttempt, Organisation, SecurityEvent, Staff
 from .text import csv_text, set_text_cell
 from .permissions import acts_for, can_manage_api_tokens, is_county_office, staff_of
 
@@ -217,16 +216,31 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
-@admin.register(AccessAttempt)
+@admin.register(LoginAttempt)
 class LockoutAdmin(admin.ModelAdmin):
     """django-axes' failed-login counts: the county office sees who or which address is locked out and
     unlocks it (recorded); nothing here is added or edited by hand."""
 
-    list_display = ("username", "ip_address", "failures_since_start", "is_locked", "attempt_time")
-    list_filter = ("attempt_time",)
+    list_display = ("typed_username", "address", "failures", "is_locked", "last_attempt")
     search_fields = ("username", "ip_address")
-    fields = ("username", "ip_address", "user_agent", "path_info", "failures_since_start", "attempt_time")
+    fields = ("typed_username", "address", "failures", "is_locked", "last_attempt")
     readonly_fields = fields
+
+    @admin.display(description="用户名", ordering="username")
+    def typed_username(self, attempt):
+        return attempt.username
+
+    @admin.display(description="地址", ordering="ip_address")
+    def address(self, attempt):
+        return attempt.ip_address
+
+    @admin.display(description="失败次数", ordering="failures_since_start")
+    def failures(self, attempt):
+        return attempt.failures_since_start
+
+    @admin.display(description="最近一次", ordering="attempt_time")
+    def last_attempt(self, attempt):
+        return attempt.attempt_time
     actions = ("unlock_usernames", "unlock_addresses")
 
     def has_module_permission(self, request):

@@ -1,5 +1,6 @@
 """The county's organisations, the staff who act for them, and the statutory working-day calendar."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -329,3 +330,13 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class LoginAttempt(AccessAttempt):
+    """django-axes' count of failed logins per username and address, named for the county office's
+    list (登录失败记录), where lock-outs are lifted."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录（锁定）"

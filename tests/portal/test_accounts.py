@@ -74,7 +74,7 @@ def test_lockout_ends_after_the_cool_off(client, gongan_clerk):
 
 def unlock(client, action, attempts):
     return client.post(
-        "/admin/axes/accessattempt/", {"action": action, "_selected_action": [a.pk for a in attempts]},
+        "/admin/portal/loginattempt/", {"action": action, "_selected_action": [a.pk for a in attempts]},
     )
 
 
@@ -84,7 +84,7 @@ def test_county_office_unlocks_a_locked_account(client, gongan_clerk, county_rev
     assert post_login(locker, "gongan_clerk").status_code == 429
 
     client.force_login(county_reviewer)
-    listing = client.get("/admin/axes/accessattempt/")
+    listing = client.get("/admin/portal/loginattempt/")
     assert listing.status_code == 200 and "gongan_clerk" in listing.content.decode()
     response = unlock(client, "unlock_usernames", AccessAttempt.objects.filter(username="gongan_clerk"))
 
@@ -113,7 +113,7 @@ def test_nobody_but_the_county_office_unlocks(client, gongan_clerk, who, request
     fail(django.test.Client(), "gongan_clerk", settings.LOGIN_FAILURE_LIMIT)
     client.force_login(request.getfixturevalue(who))
 
-    assert client.get("/admin/axes/accessattempt/").status_code == 403
+    assert client.get("/admin/portal/loginattempt/").status_code == 403
     response = unlock(client, "unlock_usernames", AccessAttempt.objects.all())
 
     assert response.status_code == 403
