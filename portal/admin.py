@@ -7,10 +7,12 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from mptt.admin import DraggableMPTTAdmin
 
-from . import holiday_notice, signals, todo, tokens
-from .models import ApiToken, CalendarDay, Organisation, Staff
+from . import accounts, holiday_notice, security_log, signals, todo, tokens
+from .models import ApiToken, CalendarDay, LoginAttempt, Organisation, SecurityEvent, Staff
+from .text import csv_text, set_text_cell
 from .permissions import acts_for, can_manage_api_tokens, is_county_office, staff_of
 
 
@@ -169,9 +171,199 @@ class StaffUserAdmin(RefusedFormIs400, UserAdmin):
     list_select_related = ("staff__organisation",)
     list_filter = ("is_staff", "is_superuser", "staff__organisation")
 
+    actions = ("reset_second_factor",)
+
     @admin.display(description="姓名（所属机构）", ordering="last_name")
     def real_name(self, user):
         return staff_display(user)
+
+    # Role changes (flags, groups, permissions, organisation and roles in the inline) are security
+    # events: the state before the save is read from the database, compared after the m2m and inlines.
+    def save_model(self, request, obj, form, change):
+        request._role_before = accounts.role_snapshot(obj) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        accounts.record_role_change(request, form.instance, getattr(request, "_role_before", {}))
+
+    def delete_model(self, request, obj):
+        security_log.record("role_changed", request=request, target_username=obj.username, target_user_id=obj.pk,
+                            changes={"deleted": {"before": False, "after": True}})
+        super().delete_model(request, obj)
+
+    # The county office reads the accounts (to reset a lost device); changing them stays with Django's
+    # own permissions (superusers).
+    def has_module_permission(self, request):
+        return accounts.can_manage_accounts(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return accounts.can_manage_accounts(request.user) or super().has_view_permission(request, obj)
+
+    def has_reset_second_factor_permission(self, request):
+        return accounts.can_manage_accounts(request.user)
+
+    @admin.action(description="重置两步验证（手机丢失或更换）", permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            accounts.reset_devices(user, by=request.user, request=request)
+        messages.success(request, f"已重置{queryset.count()}个账号的身份验证器，下次登录时须重新绑定")
+
+
+# django-otp's own admin would show every device's secret key; devices are bound at login and reset
+# through the user list (StaffUserAdmin.reset_second_factor), recorded.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(LoginAttempt)
+class LockoutAdmin(admin.ModelAdmin):
+    """django-axes' failed-login counts: the county office sees who or which address is locked out and
+    unlocks it (recorded); nothing here is added or edited by hand."""
+
+    list_display = ("typed_username", "address", "failures", "is_locked", "last_attempt")
+    search_fields = ("username", "ip_address")
+    fields = ("typed_username", "address", "failures", "is_locked", "last_attempt")
+    readonly_fields = fields
+
+    @admin.display(description="用户名", ordering="username")
+    def typed_username(self, attempt):
+        return attempt.username
+
+    @admin.display(description="地址", ordering="ip_address")
+    def address(self, attempt):
+        return attempt.ip_address
+
+    @admin.display(description="失败次数", ordering="failures_since_start")
+    def failures(self, attempt):
+        return attempt.failures_since_start
+
+    @admin.display(description="最近一次", ordering="attempt_time")
+    def last_attempt(self, attempt):
+        return attempt.attempt_time
+    actions = ("unlock_usernames", "unlock_addresses")
+
+    def has_module_permission(self, request):
+        return accounts.can_manage_accounts(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return accounts.can_manage_accounts(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_unlock_permission(self, request):
+        return accounts.can_manage_accounts(request.user)
+
+    @admin.display(description="已锁定", boolean=True)
+    def is_locked(self, attempt):
+        from django.conf import settings
+
+        return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    @admin.action(description="解除所选账号（用户名）的锁定", permissions=["unlock"])
+    def unlock_usernames(self, request, queryset):
+        values = accounts.unlock(queryset, by=request.user, what="username")
+        messages.success(request, f"已解除锁定：{'、'.join(values) or '无'}")
+
+    @admin.action(description="解除所选地址的锁定", permissions=["unlock"])
+    def unlock_addresses(self, request, queryset):
+        values = accounts.unlock(queryset, by=request.user, what="ip_address")
+        messages.success(request, f"已解除锁定：{'、'.join(values) or '无'}")
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security log, for the county office to read and export; nobody adds, changes or deletes a
+    row here (prune_security_log removes only what is past the retention period)."""
+
+    list_display = ("at", "kind", "username", "user", "address", "detail")
+    list_filter = ("kind", "at", "user")
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    actions = ("export_csv", "export_xlsx")
+
+    def has_module_permission(self, request):
+        return accounts.can_manage_accounts(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return accounts.can_manage_accounts(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_export_permission(self, request):
+        return accounts.can_manage_accounts(request.user)
+
+    EXPORT_HEADER = ("时间", "事件", "用户名", "用户编号", "地址", "详情")
+
+    def _rows(self, queryset):
+        import json
+
+        from django.utils import timezone
+
+        for event in queryset.order_by("at", "pk").iterator():
+            yield (
+                timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), event.get_kind_display(),
+                event.username, event.user_id or "", event.address or "",
+                json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+            )
+
+    def _exported(self, request, queryset, fmt):
+        count = queryset.count()
+        security_log.record("export", request=request, what="security_log", format=fmt, rows=count)
+
+    @admin.action(description="导出所选安全事件（CSV）", permissions=["export"])
+    def export_csv(self, request, queryset):
+        import csv
+
+        from django.http import HttpResponse
+
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="security-events.csv"'
+        response.write("\ufeff")  # Excel and WPS read UTF-8 only with the byte-order mark
+        writer = csv.writer(response)
+        writer.writerow(self.EXPORT_HEADER)
+        for row in self._rows(queryset):
+            writer.writerow([csv_text(str(value)) for value in row])
+        self._exported(request, queryset, "csv")
+        return response
+
+    @admin.action(description="导出所选安全事件（Excel）", permissions=["export"])
+    def export_xlsx(self, request, queryset):
+        from io import BytesIO
+
+        from django.http import HttpResponse
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "安全事件"
+        sheet.append(self.EXPORT_HEADER)
+        for row_number, row in enumerate(self._rows(queryset), start=2):
+            for column, value in enumerate(row, start=1):
+                set_text_cell(sheet.cell(row=row_number, column=column), str(value))
+        buffer = BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="security-events.xlsx"'
+        self._exported(request, queryset, "xlsx")
+        return response
 
 
 def calendar_changed(request):

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin on our AdminSite (portal.accounts): the second factor and our login pages."""
+
+    default = False
+    default_site = "portal.accounts.AdminSite"
 
 
 class PortalConfig(AppConfig):
+    default = True
     name = "portal"
     verbose_name = "机构与人员"
 

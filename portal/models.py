@@ -1,8 +1,10 @@
 """The county's organisations, the staff who act for them, and the statutory working-day calendar."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from mptt.models import MPTTModel, TreeForeignKey
@@ -288,3 +290,53 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.title}"
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event (a login, a failed password, a lock-out, a role change, a token, an
+    export). Append-only, written only through portal.security_log.record, kept at least six months
+    (网络安全法第二十一条; prune_security_log) and read by the county office."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKOUT = "lockout", "锁定（登录失败次数过多）"
+        UNLOCK = "unlock", "解除锁定"
+        LOGOUT = "logout", "退出登录"
+        SESSION_EXPIRED = "session_expired", "会话超时"
+        OTP_ENROLLED = "otp_enrolled", "绑定两步验证"
+        OTP_RESET = "otp_reset", "重置两步验证"
+        OTP_FAILED = "otp_failed", "两步验证码错误"
+        ROLE_CHANGED = "role_changed", "账号或权限变更"
+        TOKEN_CREATED = "token_created", "创建接口令牌"
+        TOKEN_REVOKED = "token_revoked", "撤销接口令牌"
+        EXPORT = "export", "导出数据"
+
+    kind = models.CharField("事件", max_length=30, choices=Kind.choices, db_index=True)
+    # Who acted (or whose account it was); null for an unknown username or an anonymous export.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # As typed or as it was then: the user may be renamed or deleted; a failed login names no user.
+    username = models.CharField("用户名", max_length=150, blank=True)
+    address = models.GenericIPAddressField("地址", null=True, blank=True)
+    at = models.DateTimeField("时间", db_index=True)
+    detail = models.JSONField("详情", default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = "安全事件"
+        verbose_name_plural = "安全事件"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class LoginAttempt(AccessAttempt):
+    """django-axes' count of failed logins per username and address, named for the county office's
+    list (登录失败记录), where lock-outs are lifted."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录（锁定）"

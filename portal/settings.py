@@ -1,5 +1,6 @@
 """Settings, read from the environment. One file; see README "Settings" for each variable."""
 
+import datetime
 import ipaddress
 import os
 import secrets
@@ -122,7 +123,8 @@ except ImproperlyConfigured as exc:
     raise SystemExit(f"配置错误：{exc}") from None
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site (portal.accounts.AdminSite): the second factor and our login pages.
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -138,6 +140,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "portal",
     "catalog",
     "disclosure",
@@ -155,12 +160,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Innermost, so it sees what views raise first: database or storage faults become the 503 page.
+    # Innermost but for axes, so it sees what views raise first: database or storage faults become the 503 page.
     "portal.faults.FaultMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login attempt into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -187,12 +196,6 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -243,6 +246,61 @@ else:
     }
 
 LOGIN_URL = "admin:login"
+# Where a login goes when `next` is missing or not one of our own paths (never /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# ---------------------------------------------------------------- accounts (issue 19)
+try:
+    # The back office's path, e.g. "gl-7f3a/": not a secret, but it keeps the admin out of scanners' lists.
+    ADMIN_PATH = os.getenv("ADMIN_PATH", "admin/")
+    if not ADMIN_PATH.endswith("/") or ADMIN_PATH.startswith("/") or "//" in ADMIN_PATH:
+        raise ImproperlyConfigured(f"ADMIN_PATH 的值 {ADMIN_PATH!r} 无效，应形如 admin/（不以 / 开头，以 / 结尾）")
+    # 等保 2.0 level 3 asks for complex passwords; 12 characters for everyone who signs in (only staff do).
+    PASSWORD_MIN_LENGTH = envint("PASSWORD_MIN_LENGTH", "12")
+    # Lock-out (django-axes): this many failed passwords for one username, or from one address, lock
+    # that username or that address for LOGIN_LOCKOUT_MINUTES, unless the county office unlocks it.
+    LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+    LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", "30")
+    # A signed-in session ends after this long without a request, and in any case this long after login.
+    SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "30")
+    SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", "12")
+    # 网络安全法第二十一条: logs kept at least six months; prune_security_log refuses anything shorter.
+    SECURITY_LOG_RETENTION_DAYS = envint("SECURITY_LOG_RETENTION_DAYS", "190")
+    for _name in ("PASSWORD_MIN_LENGTH", "LOGIN_FAILURE_LIMIT", "LOGIN_LOCKOUT_MINUTES", "SESSION_IDLE_MINUTES",
+                  "SESSION_MAX_HOURS"):
+        if globals()[_name] < 1:
+            raise ImproperlyConfigured(f"{_name} 的值 {globals()[_name]} 无效，应为正整数")
+    if SECURITY_LOG_RETENTION_DAYS < 183:
+        raise ImproperlyConfigured(
+            f"SECURITY_LOG_RETENTION_DAYS 的值 {SECURITY_LOG_RETENTION_DAYS} 无效：网络安全法要求日志至少保存六个月（183天）"
+        )
+except ImproperlyConfigured as exc:
+    raise SystemExit(f"配置错误：{exc}") from None
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's Chinese catalogue leaves this one message in English; ours says it in Chinese.
+    {"NAME": "portal.accounts.MinimumLengthValidator", "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: it refuses a locked-out username or address before the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: the account, and the address
+AXES_CLIENT_IP_CALLABLE = "portal.net.client_address"  # TRUSTED_PROXIES decides, as for the rate limits
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout_response"
+AXES_ENABLE_ADMIN = False  # portal.admin has the county office's own list, with unlocking recorded
+AXES_DISABLE_ACCESS_LOG = True  # portal.SecurityEvent is the log
+AXES_RESET_ON_SUCCESS = False  # one good password must not wipe an address's count of failures
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = os.getenv("SITE_NAME", "青禾县人民政府") + "政府信息公开管理后台"
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+CSRF_FAILURE_VIEW = "portal.accounts.csrf_failure"
 # History is for reading: published information changes only through the workflows.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from . import security_log
 from .models import ApiToken, Staff
 from .permissions import can_manage_api_tokens
 
@@ -45,6 +46,7 @@ def issue(token, *, by):
     Staff.objects.create(user=user, organisation=token.organisation, is_clerk=True)
     token.prefix, token.secret_hash, token.user, token.created_by = prefix, digest(raw), user, by
     token.save()
+    security_log.record("token_created", user=by, token=prefix, name=token.name, organisation=token.organisation.name)
     return raw
 
 
@@ -57,6 +59,7 @@ def revoke(token, *, by):
         return token
     token.revoked_at, token.revoked_by = timezone.now(), by
     token.save(update_fields=["revoked_at", "revoked_by"])
+    security_log.record("token_revoked", user=by, token=token.prefix, name=token.name)
     return token
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -22,10 +23,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="portal/api_docs.html"),
          name="api_docs"),
     path("healthz", views.healthz, name="healthz"),
-    # The admin home is the user's to-do list; it comes first so it answers /admin/ (admin:index).
-    path("admin/", admin.site.admin_view(portal_admin.index)),
-    path("admin/oversight/", include("disclosure.oversight_urls")),
-    path("admin/", admin.site.urls),
+    # The admin (at ADMIN_PATH, /admin/ by default). Its home is the user's to-do list; it comes first
+    # so it answers admin:index.
+    path(settings.ADMIN_PATH, admin.site.admin_view(portal_admin.index)),
+    path(f"{settings.ADMIN_PATH}oversight/", include("disclosure.oversight_urls")),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
 handler500 = "portal.views.server_error"

@@ -201,3 +201,24 @@ def pdf_texts(docx_paths, out_dir):
         assert pdf.exists(), f"soffice did not convert {path.name}: {done.stdout} {done.stderr}"
         texts[path.stem] = "".join("".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     return texts
+
+
+# ---------------------------------------------------------------- second factor
+
+
+def make_totp_device(user):
+    """A confirmed TOTP device for `user` (what enrolment at the login page leaves)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=True)
+
+
+def totp_code(device):
+    """The code the user's authenticator shows now; the next step's when this step's code was used
+    (django-otp refuses a code twice, and accepts one step of drift)."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    clock.drift += max(0, device.last_t + 1 - clock.t())
+    return f"{clock.token():0{device.digits}d}"

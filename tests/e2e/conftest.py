@@ -50,8 +50,23 @@ def phone(browser, live_server):
 
 
 def login(page, username, password="test-pass-123"):
+    """Sign in through the form; whoever must have a second factor types the code of their device, as
+    the authenticator on their phone would show it."""
+    from django.contrib.auth.models import User
+
+    from portal import accounts
+    from tests.factories import make_totp_device, totp_code
+
+    user = User.objects.get(username=username)
+    device = accounts.confirmed_device(user)
+    if device is None and accounts.needs_second_factor(user):
+        device = make_totp_device(user)
     page.goto("/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/admin/login/code/")
+        page.fill("#id_code", totp_code(device))
+        page.click("input[type=submit]")
     page.wait_for_url("**/admin/")

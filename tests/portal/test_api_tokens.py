@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 
 from disclosure.models import Document
 from portal import tokens
@@ -53,7 +54,7 @@ def test_each_token_acts_through_an_inactive_service_user_named_after_it(client,
     assert not user.is_active and not user.is_staff and not user.is_superuser and not user.has_usable_password()
     assert user.staff.organisation == gongan and user.staff.is_clerk and not user.staff.is_reviewer
     client.logout()
-    assert not client.login(username=user.username, password=secret)
+    assert not client.login(request=HttpRequest(), username=user.username, password=secret)
     assert client.get("/admin/").status_code == 302
 
 

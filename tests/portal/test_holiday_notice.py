@@ -159,7 +159,7 @@ def test_pasted_notice_is_shown_for_confirmation_and_nothing_is_saved_yet(
 ):
     client.force_login(county_reviewer)
     assert client.get(URL).status_code == 200
-    with django_assert_max_num_queries(7):  # session, user, staff roles, the existing rows in one query
+    with django_assert_max_num_queries(8):  # session, user, the TOTP device, staff roles, the existing rows in one query
         page = client.post(URL, {"text": notice_text(2026)})
     assert page.status_code == 200
     html = page.content.decode()

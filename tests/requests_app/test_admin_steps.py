@@ -295,6 +295,6 @@ def test_the_application_page_has_a_query_budget(client, application, gongan_cle
     client.force_login(gongan_reviewer)
     client.get(change_url(application))  # warm the session and content types
     # Not one query per event of the timeline; one each for the consultations, letters and events inlines;
-    # one to record the view of the applicant's personal data.
-    with django_assert_max_num_queries(14):
+    # one to record the view of the applicant's personal data; one for the session's TOTP device (django-otp).
+    with django_assert_max_num_queries(15):
         assert client.get(change_url(application)).status_code == 200
