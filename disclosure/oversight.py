@@ -17,6 +17,7 @@ from django.db.models import Count, F, Min, Q
 from django.db.models.functions import ExtractMonth
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
@@ -387,13 +388,13 @@ def self_check(organisations, year, today, *, expected_published, documents, app
         }
         evidence = {
             "catalogue": f"/xxgk/org/{org.pk}/",
-            "timely": f"/admin/disclosure/document/timeliness/?year={year}",
-            "withheld": "/admin/disclosure/document/?assessment=due",
-            "applications": "/admin/requests_app/application/?deadline=overdue",
+            "timely": reverse("admin:disclosure_document_timeliness") + f"?year={year}",
+            "withheld": reverse("admin:disclosure_document_changelist") + "?assessment=due",
+            "applications": reverse("admin:requests_app_application_changelist") + "?deadline=overdue",
             "report": f"/xxgk/reports/?year={year - 1}&organisation={org.pk}",
             "interpretation": f"/xxgk/normative/?organisation={org.pk}&year={year}",
             "normative": f"/xxgk/normative/?organisation={org.pk}",
-            "embedded": "/admin/portal/apitoken/",
+            "embedded": reverse("admin:portal_apitoken_changelist"),
             "guide": f"/xxgk/guide/{org.pk}/",
         }
         values = [NOT_APPLICABLE if verdicts[key] is None else MET if verdicts[key] else NOT_MET for key, _, _ in SELF_CHECK_POINTS]
@@ -471,7 +472,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def oversight_view(request):
-    """/admin/oversight/: the county office's dashboard; everyone else is refused."""
+    """<ADMIN_PATH>oversight/: the county office's dashboard; everyone else is refused."""
     if not is_county_office(request.user):
         raise PermissionDenied("只有县政府办公室可以查看政务公开监督统计")
     today = timezone.localdate()
