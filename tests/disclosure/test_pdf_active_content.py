@@ -173,7 +173,7 @@ def test_pdf_stored_before_the_current_cleaning_is_only_downloaded(client, publi
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert "Content-Security-Policy" not in response or "sandbox" in response["Content-Security-Policy"]
+    assert response["Content-Security-Policy"] == "sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
