@@ -1,5 +1,6 @@
 """Small builders for test data. Plain functions; each returns a saved object."""
 
+import base64
 import itertools
 import subprocess
 
@@ -222,3 +223,10 @@ def totp_code(device):
     clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     clock.drift += max(0, device.last_t + 1 - clock.t())
     return f"{clock.token():0{device.digits}d}"
+
+
+# What a production start needs besides DEBUG=0, for tests that start the settings in a subprocess.
+PRODUCTION_KEYS = {
+    "PERSONAL_DATA_KEYS": base64.urlsafe_b64encode(b"test-personal-data-key-32-bytes!").decode(),
+    "PERSONAL_DATA_HASH_KEY": "test-personal-data-hash-key-" + "h" * 20,
+}

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from disclosure import workflow
 from disclosure.models import Document, GazetteIssue, Guide
 from tests.factories import (
-    add_items, make_document, make_domain, make_guideline, make_published_catalogue, publish_document,
+    PRODUCTION_KEYS, add_items, make_document, make_domain, make_guideline, make_published_catalogue, publish_document,
 )
 
 TITLE = "关于2026年城乡居民医疗保险参保缴费的通告"
@@ -229,7 +229,7 @@ def test_without_redis_every_worker_of_a_host_shares_one_page_cache(tmp_path):
     """Local memory is per process: a withdrawal through one gunicorn worker would not reach the others."""
     result = run_python(
         "from django.conf import settings; print(settings.CACHES['pages']['BACKEND'])",
-        DEBUG="0", SECRET_KEY="k" * 50, VAR_DIR=str(tmp_path),
+        DEBUG="0", SECRET_KEY="k" * 50, VAR_DIR=str(tmp_path), **PRODUCTION_KEYS,
     )
     assert result.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache", result.stderr
 

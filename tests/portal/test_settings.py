@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings import parse_database_url
+from tests.factories import PRODUCTION_KEYS
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -65,6 +66,7 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="0", SECRET_KEY="x7!" * 20 + "production-like-key", ALLOWED_HOSTS="xxgk.example.gov.cn", VAR_DIR=str(tmp_path),
+        **PRODUCTION_KEYS,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
