@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Catalogue, CatalogueItem
-from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, TimelineInline
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, ReadOnlyAdmin, TimelineInline
 from portal.models import Organisation
 from portal.permissions import clerk_organisations, is_county_office
 
@@ -597,18 +597,9 @@ class GazetteIssueAdmin(CountyOfficeAdmin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(BackOfficeAdmin, admin.ModelAdmin):
+class TopicAdmin(ReadOnlyAdmin, BackOfficeAdmin, admin.ModelAdmin):
     list_display = ("code", "__str__")
     search_fields = ("name", "code")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The annual reports have their own module; importing it registers them.

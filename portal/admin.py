@@ -92,6 +92,20 @@ class TimelineInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin:
+    """Rows nobody adds, changes or deletes in the admin, superusers included: logs, and lists whose
+    rows come from elsewhere. Put before admin.ModelAdmin in the bases."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CountyOfficeAdmin(RefusedFormIs400):
     """Mixin: a model only the county office keeps (the gazette, remedy settings); only a superuser deletes."""
 
@@ -279,7 +293,7 @@ class LockoutAdmin(admin.ModelAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The security log, for the county office to read and export; nobody adds, changes or deletes a
     row here (prune_security_log removes only what is past the retention period)."""
 
@@ -296,14 +310,6 @@ class SecurityEventAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return accounts.can_manage_accounts(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_export_permission(self, request):
         return accounts.can_manage_accounts(request.user)

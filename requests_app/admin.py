@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, RefusedFormIs400, TimelineInline, staff_display
+from portal.admin import BackOfficeAdmin, CountyOfficeAdmin, ReadOnlyAdmin, RefusedFormIs400, TimelineInline, staff_display
 from portal.permissions import clerk_organisations, is_county_office, staff_of
 
 from . import forms, letters, permissions, remedies, selectors, workflow
@@ -532,7 +532,7 @@ def _log_access(request, application, what, detail=""):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Who looked at which applicant's personal data, and when: for the county office only, read-only.
     The rows are written by the views that show the data (ApplicationAdmin), nowhere else."""
 
@@ -553,14 +553,6 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return is_county_office(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="查看人", ordering="user")
     def user_name(self, access):
