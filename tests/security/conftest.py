@@ -5,13 +5,15 @@ it happens at (Tuesday 2026-12-01, 10:00 in 青禾县)."""
 import datetime
 from zoneinfo import ZoneInfo
 
+import django.test
 import pytest
 import time_machine
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from portal.models import ApiToken, Organisation, Staff
+from tests.conftest import Client
 from tests.factories import make_organisation, make_staff
 
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -95,11 +97,19 @@ ROLE_USERS = {
 ROLE_TOKENS = {"own_token": "gongan_secret", "other_token": "jiaoyu_secret"}
 
 
-def client_for(cast, role, users=ROLE_USERS):
-    """A client acting as `role`. Made in a module's fixture, its session outlives each test's rollback."""
+def client_for(cast, role, users=ROLE_USERS, *, second_factor=True):
+    """A client acting as `role`. Made in a module's fixture, its session outlives each test's rollback.
+    It signs in as the login pages do (tests/conftest.py's Client): a user who must have a second factor
+    has a TOTP device and a session verified by it. With `second_factor=False` the session is signed in
+    by the password alone (django.test.Client.force_login), never verified: what the admin must refuse
+    for a user who needs a second factor."""
     if role in ROLE_TOKENS:
         return Client(HTTP_AUTHORIZATION=f"Bearer {getattr(cast, ROLE_TOKENS[role])}")
     client = Client()
     if role in users:
-        client.force_login(getattr(cast, users[role]))
+        user = getattr(cast, users[role])
+        if second_factor:
+            client.force_login(user)
+        else:
+            django.test.Client.force_login(client, user)
     return client

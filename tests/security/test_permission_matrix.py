@@ -9,24 +9,27 @@ import datetime
 from typing import Callable
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import FileField
 from django.urls import get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from catalog import workflow as catalog_workflow
 from catalog.models import Catalogue, CatalogueItem
 from disclosure import reports
 from disclosure import workflow as document_workflow
 from disclosure.models import AnnualReport, Attachment, Document, GazetteIssue, Guide, Topic
-from portal.models import ApiToken, CalendarDay, Organisation, Staff
+from portal import security_log
+from portal.models import ApiToken, CalendarDay, LoginAttempt, Organisation, SecurityEvent, Staff
 from requests_app import workflow as application_workflow
-from requests_app.models import Application, FeeSchedule, LetterTemplate, ReplySettings, ReplyType
+from requests_app.models import Application, FeeSchedule, LetterTemplate, PersonalDataAccess, ReplySettings, ReplyType
 from tests.factories import (
     make_application, make_document, make_domain, make_guideline, make_published_catalogue, make_staff, make_topic,
-    pdf_bytes, publish_document,
+    make_totp_device, pdf_bytes, publish_document,
 )
 
 from .conftest import ROLE_USERS, ROLES, Cast, client_for, once_per_module
@@ -35,6 +38,12 @@ from .conftest import ROLE_USERS, ROLES, Cast, client_for, once_per_module
 # wait for review; the rows on them prove that nobody approves their own submission.
 ROLES = (*ROLES, "own_submitter")
 ROLE_USERS = {**ROLE_USERS, "own_submitter": "gongan_chief"}
+# And two sessions signed in by the password alone, without the second factor their users must have:
+# 县公安局's reviewer (who has an authenticator, but this session never gave its code) and a county-office
+# clerk who never bound one. The admin refuses both everything; the public API is theirs as anyone's.
+UNVERIFIED = {"unverified_reviewer", "unverified_county"}
+ROLES = (*ROLES, *sorted(UNVERIFIED))
+ROLE_USERS = {**ROLE_USERS, "unverified_reviewer": "gongan_reviewer", "unverified_county": "county_unenrolled"}
 
 STAFF = {"own_clerk", "other_clerk", "own_reviewer", "other_reviewer", "county_clerk", "county_reviewer", "own_submitter"}
 COUNTY = {"county_clerk", "county_reviewer"}
@@ -52,6 +61,10 @@ class World(Cast):
     def __init__(self):
         super().__init__()
         self.gongan_chief = make_staff("gongan_chief", self.gongan, Staff.Role.CLERK, Staff.Role.REVIEWER)
+        self.county_unenrolled = make_staff(
+            "county_unenrolled", self.county_office, Staff.Role.COUNTY_OFFICE, Staff.Role.CLERK
+        )
+        make_totp_device(self.gongan_reviewer)  # bound; "unverified_reviewer" signs in without it
         clerk, reviewer, chief = self.gongan_clerk, self.gongan_reviewer, self.gongan_chief
         topic = make_topic()
         self.topic = topic
@@ -113,8 +126,18 @@ class World(Cast):
         )
         self.group = Group.objects.create(name="编辑组")
         self.token = ApiToken.objects.get(organisation=self.gongan)
-        self.clients = {role: client_for(self, role, ROLE_USERS) for role in ROLES}
+        # The logs: a lock-out of 县公安局's clerk, a security event, a look at an applicant's data.
+        self.lockout = LoginAttempt.objects.create(
+            username="gongan_clerk", ip_address="203.0.113.9", failures_since_start=settings.AXES_FAILURE_LIMIT,
+            user_agent="test", http_accept="*/*", path_info="/admin/login/", get_data="", post_data="",
+        )
+        self.security_event = security_log.record("login_failed", username="gongan_clerk")
+        self.personal_data_access = PersonalDataAccess.objects.create(
+            user=self.gongan_clerk, application=self.application_drafted, what=PersonalDataAccess.What.VIEWED,
+        )
+        self.clients = {role: client_for(self, role, ROLE_USERS, second_factor=role not in UNVERIFIED) for role in ROLES}
         self.root = client_for(self, "root", {"root": "superuser"})
+        self.clients["superuser"] = self.root
         self.form_data = {}  # url -> what its admin form sends back unchanged, read once
 
     def _catalogue(self, domain, *, by):
@@ -168,14 +191,22 @@ class Row:
     state: Callable | None = None  # (world) -> what a write changes, read from the database
     json: bool = False
     models: tuple = ()  # the admin models (or API URL names) this row covers
+    superuser: bool | None = None  # whether the superuser may too (None: not a case of this row)
 
 
-def get(name, url, allowed, covers=()):
-    return Row(name, "get", url, allowed, models=covers)
+def get(name, url, allowed, covers=(), superuser=None):
+    return Row(name, "get", url, allowed, models=covers, superuser=superuser)
 
 
-def post(name, url, allowed, state, data=lambda w: {}, covers=(), json=False):
-    return Row(name, "post", url, allowed, data, state, json=json, models=covers)
+def post(name, url, allowed, state, data=lambda w: {}, covers=(), json=False, superuser=None):
+    return Row(name, "post", url, allowed, data, state, json=json, models=covers, superuser=superuser)
+
+
+def action(name, url, allowed, state, action_name, selected, superuser=None):
+    """A changelist action on the objects `selected(w)` (a list of primary keys)."""
+    return post(name, url, allowed, state, superuser=superuser, data=lambda w: {
+        "action": action_name, "_selected_action": [str(pk) for pk in selected(w)], "index": "0",
+    })
 
 
 def changed_form(url, **changes):
@@ -208,10 +239,16 @@ ROWS = [
     get("group list", lambda w: f"{A}/auth/group/", NOBODY, covers=(Group,)),
     post("group change", lambda w: f"{A}/auth/group/{w.group.pk}/change/", NOBODY,
          field(Group, lambda w: w.group.pk, "name"), lambda w: {"name": "改名"}),
-    get("user list", lambda w: f"{A}/auth/user/", NOBODY, covers=(User,)),
+    # --- accounts: the county office reads them and resets a lost authenticator; changing one stays
+    # with Django's own permissions (the superuser)
+    get("user list", lambda w: f"{A}/auth/user/", COUNTY, covers=(User,), superuser=True),
+    get("user view", lambda w: f"{A}/auth/user/{w.gongan_reviewer.pk}/change/", COUNTY, superuser=True),
     post("user change (make oneself superuser)", lambda w: f"{A}/auth/user/{w.gongan_clerk.pk}/change/", NOBODY,
          field(User, lambda w: w.gongan_clerk.pk, "is_superuser"),
          lambda w: {"username": "gongan_clerk", "is_superuser": "on", "is_staff": "on", "is_active": "on"}),
+    action("user reset second factor", lambda w: f"{A}/auth/user/", COUNTY,
+           lambda w: TOTPDevice.objects.filter(user=w.gongan_reviewer).count(), "reset_second_factor",
+           lambda w: [w.gongan_reviewer.pk], superuser=True),
     # --- organisations: a clerk keeps their own's contact data; the county office all
     get("organisation list", lambda w: f"{A}/portal/organisation/", STAFF, covers=(Organisation,)),
     get("organisation add", lambda w: f"{A}/portal/organisation/add/", COUNTY),
@@ -241,6 +278,37 @@ ROWS = [
          lambda w: {"action": "revoke", "_selected_action": [str(w.token.pk)], "index": "0"}),
     post("token delete", lambda w: f"{A}/portal/apitoken/{w.token.pk}/delete/", NOBODY,
          field(ApiToken, lambda w: w.token.pk, "pk"), lambda w: {"post": "yes"}),
+    # --- the logs: the county office reads them (and unlocks, and exports the security log); nobody
+    # adds, changes or deletes a row, the superuser included
+    get("lock-out list", lambda w: f"{A}/portal/loginattempt/", COUNTY, covers=(LoginAttempt,), superuser=True),
+    get("lock-out view", lambda w: f"{A}/portal/loginattempt/{w.lockout.pk}/change/", COUNTY, superuser=True),
+    get("lock-out add", lambda w: f"{A}/portal/loginattempt/add/", NOBODY, superuser=False),
+    post("lock-out change", lambda w: f"{A}/portal/loginattempt/{w.lockout.pk}/change/", NOBODY,
+         field(LoginAttempt, lambda w: w.lockout.pk, "username", "failures_since_start"),
+         lambda w: {"username": "someone_else", "failures_since_start": "0"}, superuser=False),
+    post("lock-out delete", lambda w: f"{A}/portal/loginattempt/{w.lockout.pk}/delete/", NOBODY,
+         field(LoginAttempt, lambda w: w.lockout.pk, "pk"), lambda w: {"post": "yes"}, superuser=False),
+    action("lock-out unlock username", lambda w: f"{A}/portal/loginattempt/", COUNTY,
+           lambda w: LoginAttempt.objects.filter(username="gongan_clerk").exists(), "unlock_usernames",
+           lambda w: [w.lockout.pk], superuser=True),
+    action("lock-out unlock address", lambda w: f"{A}/portal/loginattempt/", COUNTY,
+           lambda w: LoginAttempt.objects.filter(ip_address="203.0.113.9").exists(), "unlock_addresses",
+           lambda w: [w.lockout.pk], superuser=True),
+    get("security log list", lambda w: f"{A}/portal/securityevent/", COUNTY, covers=(SecurityEvent,), superuser=True),
+    get("security log view", lambda w: f"{A}/portal/securityevent/{w.security_event.pk}/change/", COUNTY,
+        superuser=True),
+    get("security log add", lambda w: f"{A}/portal/securityevent/add/", NOBODY, superuser=False),
+    post("security log change", lambda w: f"{A}/portal/securityevent/{w.security_event.pk}/change/", NOBODY,
+         field(SecurityEvent, lambda w: w.security_event.pk, "kind", "username"),
+         lambda w: {"kind": "login", "username": "someone_else", "detail": "{}"}, superuser=False),
+    post("security log delete", lambda w: f"{A}/portal/securityevent/{w.security_event.pk}/delete/", NOBODY,
+         field(SecurityEvent, lambda w: w.security_event.pk, "pk"), lambda w: {"post": "yes"}, superuser=False),
+    action("security log export csv", lambda w: f"{A}/portal/securityevent/", COUNTY,
+           lambda w: SecurityEvent.objects.filter(kind="export", detail__format="csv").count(), "export_csv",
+           lambda w: [w.security_event.pk], superuser=True),
+    action("security log export xlsx", lambda w: f"{A}/portal/securityevent/", COUNTY,
+           lambda w: SecurityEvent.objects.filter(kind="export", detail__format="xlsx").count(), "export_xlsx",
+           lambda w: [w.security_event.pk], superuser=True),
     # --- domains and topics: fixed lists
     get("domain list", lambda w: f"{A}/catalog/domain/", STAFF, covers=(Catalogue.domain.field.related_model,)),
     post("domain change", lambda w: f"{A}/catalog/domain/{w.domain.pk}/change/", COUNTY,
@@ -338,6 +406,28 @@ ROWS = [
          state_of(Application, "application_drafted"), lambda w: {"note": "请修改"}),
     post("application delete", lambda w: f"{A}/requests_app/application/{w.application_received.pk}/delete/", NOBODY,
          field(Application, lambda w: w.application_received.pk, "pk"), lambda w: {"post": "yes"}),
+    get("application reset query code page", lambda w: f"{A}/requests_app/application/{w.application_drafted.pk}/reset-query-code/",
+        COUNTY, superuser=True),
+    post("application reset query code", lambda w: f"{A}/requests_app/application/{w.application_drafted.pk}/reset-query-code/",
+         COUNTY, field(Application, lambda w: w.application_drafted.pk, "query_code_hash"), superuser=True),
+    # --- who looked at an applicant's personal data: the county office reads it; nobody writes it
+    get("personal data access list", lambda w: f"{A}/requests_app/personaldataaccess/", COUNTY,
+        covers=(PersonalDataAccess,), superuser=True),
+    get("personal data access of one application",
+        lambda w: f"{A}/requests_app/personaldataaccess/?application__id__exact={w.application_drafted.pk}", COUNTY,
+        superuser=True),
+    get("personal data access view", lambda w: f"{A}/requests_app/personaldataaccess/{w.personal_data_access.pk}/change/",
+        COUNTY, superuser=True),
+    get("personal data access add", lambda w: f"{A}/requests_app/personaldataaccess/add/", NOBODY, superuser=False),
+    post("personal data access change",
+         lambda w: f"{A}/requests_app/personaldataaccess/{w.personal_data_access.pk}/change/", NOBODY,
+         field(PersonalDataAccess, lambda w: w.personal_data_access.pk, "detail", "what"),
+         lambda w: {"what": "file", "detail": "改过", "user": str(w.gongan_clerk.pk),
+                    "application": str(w.application_drafted.pk)}, superuser=False),
+    post("personal data access delete",
+         lambda w: f"{A}/requests_app/personaldataaccess/{w.personal_data_access.pk}/delete/", NOBODY,
+         field(PersonalDataAccess, lambda w: w.personal_data_access.pk, "pk"), lambda w: {"post": "yes"},
+         superuser=False),
     # --- reply settings, fees and letter templates: the county office's
     get("reply settings list", lambda w: f"{A}/requests_app/replysettings/", COUNTY, covers=(ReplySettings,)),
     post("reply settings change", lambda w: f"{A}/requests_app/replysettings/{w.reply_settings.pk}/change/", COUNTY,
@@ -403,7 +493,10 @@ def refused_or_allowed(response):
     return f"status {response.status_code}: {response.content[:300].decode(errors='replace')}"
 
 
-CASES = [pytest.param(row, role, id=f"{row.name} | {role}") for row in ROWS for role in ROLES]
+CASES = [
+    pytest.param(row, role, id=f"{row.name} | {role}")
+    for row in ROWS for role in (*ROLES, *(("superuser",) if row.superuser is not None else ()))
+]
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)
@@ -419,7 +512,8 @@ def test_permission_matrix(world, db, row, role):
         send = getattr(client, row.method)
         response = send(url, data, content_type="application/json") if row.json else send(url, data)
     outcome = refused_or_allowed(response)
-    expected = "allowed" if role in row.allowed else "refused"
+    allowed = row.superuser if role == "superuser" else role in row.allowed
+    expected = "allowed" if allowed else "refused"
     assert outcome == expected, f"{row.method.upper()} {url} as {role}"
     if row.state:
         after = row.state(w)
