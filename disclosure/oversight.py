@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 
 from catalog.models import Catalogue, CatalogueItem, Domain
 from portal.models import Organisation
+from portal import security_log
 from portal.permissions import is_county_office
 from portal.text import set_text_cell
 
@@ -487,6 +488,7 @@ def oversight_view(request):
             raise Http404("没有这张统计表")
         response = HttpResponse(table_xlsx(table), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(True, f"{table.title}.xlsx")
+        security_log.record("export", request=request, what="oversight", table=download, year=year)
         return response
     context = {
         **admin.site.each_context(request),

@@ -319,3 +319,13 @@ def test_the_self_check_judges_each_point_from_the_register_with_its_evidence(
     assert (gongan_row["指南"], jiaoyu_row["指南"]) == ("达标", "未达标")
     assert gongan_row["依申请（13）"] == "不适用"  # no application this year
     assert f'href="/xxgk/normative/?organisation={jiaoyu.pk}"' in response.content.decode()
+
+
+def test_a_dashboard_download_is_recorded_in_the_security_log(as_county, county_reviewer):
+    from portal.models import SecurityEvent
+
+    with on(TODAY):
+        assert as_county.get(URL, {"year": 2026, "download": "documents"}).status_code == 200
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
+    assert event.detail == {"what": "oversight", "table": "documents", "year": 2026}
+    assert event.user == county_reviewer and event.at is not None
