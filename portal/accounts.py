@@ -277,7 +277,7 @@ def enrol(request):
         return redirect("admin:index")
     context = {
         "title": "绑定身份验证器", "form": form, "user_shown": user, "required": needs_second_factor(user),
-        "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=5),
+        "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True),  # sized by admin.css
         "otpauth_url": device.config_url, "secret": secret_of(device),
     }
     return _page(request, "registration/otp_enrol.html", context, status=400 if form.is_bound else 200)
