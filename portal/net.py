@@ -2,9 +2,15 @@
 only as far as the proxies we run (TRUSTED_PROXIES) wrote it; everything else in it the client may
 have typed."""
 
+import functools
 import ipaddress
 
 from django.conf import settings
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(values):
+    return tuple(trusted_proxy_networks(values))
 
 
 def trusted_proxy_networks(values):
@@ -31,7 +37,7 @@ def client_address(request):
     address it received from, so the entries left of the first untrusted one are the client's own
     words and never decide anything."""
     remote = request.META.get("REMOTE_ADDR", "")
-    networks = trusted_proxy_networks(settings.TRUSTED_PROXIES)
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))  # parsed once per value, not per request
     if not networks:
         return remote
 
