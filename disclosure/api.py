@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
-from catalog.models import Catalogue
+from catalog.models import Catalogue, CatalogueItem
 from portal.api import (
     FORMAT_PARAMETER, MAX_ID, PAGE_SIZE_PARAMETER, ApiViewSet, IdFilter, PageUrlMixin, ReadOnlyViewSet, absolute, bad_parameter,
     link_header, list_schema, page_limits, page_size_from,
@@ -117,10 +117,12 @@ class DocumentSerializer(PageUrlMixin, serializers.ModelSerializer):
 # What a list of documents reads: DocumentSerializer's fields, as values rather than documents with
 # their organisations, topics, items and domains (building and serialising those models was nine
 # tenths of the list's time).
+# Their catalogue items and domains come from a second query: at 10^6 documents PostgreSQL took some
+# 6 ms to plan the list joined to all six tables, ten times what the two queries take.
 LISTED_VALUES = (
     "id", "index_number", "title", "document_number", "organisation_id", "organisation__name", "written_date",
     "publish_date", "topic__code", "topic__name", "topic__parent_id", "topic__parent__name", "genre", "validity",
-    "is_normative", "catalogue_item__key", "catalogue_item__catalogue__domain__slug",
+    "is_normative", "catalogue_item_id",
 )
 GENRE_LABELS = dict(Document.Genre.choices)
 VALIDITY_LABELS = dict(Document.Validity.choices)
@@ -131,9 +133,15 @@ def listed_documents(rows, request):
     Addresses are the list's address and the page list's with the id appended, as the routes are."""
     api = absolute(request, reverse("api:document-list"))
     pages = absolute(request, reverse("disclosure:document_list"))
+    items = {
+        pk: (key, domain) for pk, key, domain in CatalogueItem.objects.filter(
+            pk__in={row["catalogue_item_id"] for row in rows} - {None}
+        ).values_list("id", "key", "catalogue__domain__slug")
+    } if any(row["catalogue_item_id"] for row in rows) else {}
     data = []
     for row in rows:
-        pk, topic, written, key = row["id"], row["topic__code"], row["written_date"], row["catalogue_item__key"]
+        pk, topic, written = row["id"], row["topic__code"], row["written_date"]
+        key, domain = items.get(row["catalogue_item_id"], (None, None))
         data.append({
             "id": pk,
             "url": f"{api}{pk}/",
@@ -156,7 +164,7 @@ def listed_documents(rows, request):
             "validity_display": VALIDITY_LABELS.get(row["validity"], row["validity"]),
             "is_normative": row["is_normative"],
             "catalogue_item": str(key) if key is not None else None,
-            "domain": row["catalogue_item__catalogue__domain__slug"],
+            "domain": domain,
         })
     return data
 
@@ -223,9 +231,14 @@ class DocumentViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         if self.action == "list":
             return self.listed.all()
-        return public_listing().select_related(
-            "catalogue_item__catalogue__domain", "topic__parent", "replaced_by"
-        ).prefetch_related("attachments")
+        # The catalogue item in a query of its own (get_object), as on the document's page.
+        return public_listing().select_related("topic__parent").prefetch_related("attachments")
+
+    def get_object(self):
+        document = super().get_object()
+        if document.catalogue_item_id:
+            document.catalogue_item = CatalogueItem.objects.select_related("catalogue__domain").get(pk=document.catalogue_item_id)
+        return document
 
     def get_serializer_class(self):
         return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer

@@ -1,5 +1,5 @@
-"""Rendered public pages in Django's cache (the "pages" alias), and the public generation that makes
-them all stale at once. Every step that changes what the public sees bumps the generation when its
+"""Rendered public pages in Django's cache (the "pages" alias), served by PublicPageCacheMiddleware,
+and the public generation that makes them all stale at once. Every step that changes what the public sees bumps the generation when its
 transaction commits (portal.changes.record, and invalidate() for the other things pages show);
 pages are stored under the generation read before they were rendered, so a page rendered from data
 older than a commit can never be found under the generation that commit made."""
@@ -11,9 +11,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_conditional_response
 
 GENERATION_KEY = "public-generation"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
@@ -79,19 +80,20 @@ def _key(request, generation):
     return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _is_anonymous_read(request, params):
-    """A GET or HEAD by someone with no session (so no staff user, no messages) and only `params`
-    in its query string."""
+def _is_anonymous_read(request):
+    """A GET or HEAD by someone with no session (so no staff user, no messages)."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
-        and all(name in params for name in request.GET)
     )
 
 
 def _is_storable(request, response):
-    """The same for everyone: nothing was read from the session, no CSRF token or cookie was handed out."""
+    """A public page, the same for everyone: nothing was read from the session, no CSRF token or cookie
+    was handed out."""
+    if not getattr(response, "is_public_page", False):
+        return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -108,34 +110,54 @@ def _is_storable(request, response):
     return not vary & {"cookie", "*"}
 
 
+class PublicPageCacheMiddleware:
+    """Serve an anonymous visitor's public page from the cache, at no query and before the rest of the
+    middleware (sessions, CSRF, the second factor, CSP...), which cost a cached page as much as finding
+    it did; store the pages the views mark (public_page) as they leave that middleware, so a stored
+    page carries every header it added. Only SecurityMiddleware and WhiteNoise come first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_anonymous_read(request):
+            return self.get_response(request)
+        pages = _pages()
+        try:
+            key = _key(request, generation())  # before anything is read from the database
+            stored = pages.get(key)
+        except DisallowedHost:  # the inner middleware answers it (400)
+            return self.get_response(request)
+        except Exception:  # the cache is down: the page still works, uncached
+            logger.exception("page cache unavailable")
+            return self.get_response(request)
+        if stored is not None:
+            status, content, headers = stored
+            response = HttpResponse(content, status=status, headers=headers)
+            # What ConditionalGetMiddleware does for the feeds and the API: a 304 for a client that holds it.
+            etag = response.get("ETag")
+            return get_conditional_response(request, etag=etag, response=response) if etag else response
+        response = self.get_response(request)
+        if _is_storable(request, response):
+            try:
+                pages.set(key, (response.status_code, response.content, dict(response.items())), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("page cache unavailable")
+        return response
+
+
 def public_page(view=None, *, params=()):
-    """Serve an anonymous visitor's page from the cache, at no query; render and store it otherwise.
-    Requests with query parameters other than `params` (a list's filters, say) are always rendered."""
+    """Mark an anonymous visitor's page for PublicPageCacheMiddleware to store. Requests with query
+    parameters other than `params` (a list's filters, say) are never stored."""
 
     def decorator(view):
         @wraps(view)
         def cached_view(request, *args, **kwargs):
-            if not _is_anonymous_read(request, params):
-                return view(request, *args, **kwargs)
-            pages = _pages()
-            try:
-                key = _key(request, generation())  # before anything is read from the database
-                stored = pages.get(key)
-            except Exception:  # the cache is down: the page still works, uncached
-                logger.exception("page cache unavailable")
-                return view(request, *args, **kwargs)
-            if stored is not None:
-                status, content, headers = stored
-                return HttpResponse(content, status=status, headers=headers)
             response = view(request, *args, **kwargs)
-            if callable(getattr(response, "render", None)):
-                response.render()  # a TemplateResponse (the sitemaps); idempotent
-            if _is_storable(request, response):
-                try:
-                    pages.set(key, (response.status_code, response.content, dict(response.items())),
-                              settings.PAGE_CACHE_SECONDS)
-                except Exception:
-                    logger.exception("page cache unavailable")
+            if all(name in params for name in request.GET):
+                if callable(getattr(response, "render", None)):
+                    response.render()  # a TemplateResponse (the sitemaps); idempotent
+                response.is_public_page = True
             return response
 
         return cached_view

@@ -152,6 +152,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored public pages go out from here, past the rest (portal.cache).
+    "portal.cache.PublicPageCacheMiddleware",
     # Before anything reads the query string or the body (CSRF reads the body).
     "portal.middleware.RequestTextMiddleware",
     # A session the database cannot save is logged, not a 500 (portal.faults).
