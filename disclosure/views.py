@@ -186,6 +186,7 @@ RELATED_FIELDS = ("id", "title", "validity", "replaced_by_id")
 Interpretation = Document.interpretations.through
 
 
+@public_page
 def document_detail(request, pk):
     document = get_object_or_404(
         public_documents().select_related("organisation", "topic__parent").only(*DOCUMENT_PAGE_FIELDS), pk=pk

@@ -6,11 +6,13 @@ older than a commit can never be found under the generation that commit made."""
 
 import hashlib
 import logging
+import random
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
@@ -20,6 +22,29 @@ GENERATION_KEY = "public-generation"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 
 logger = logging.getLogger(__name__)
+
+
+class PageFileCache(FileBasedCache):
+    """Django's file cache, for the pages of a host without Redis, culled at most once every CULL_EVERY
+    stores (per thread) rather than on every one: its cull lists the whole folder, which every newly
+    visited document page, of a million, would otherwise pay. A cull takes the folder back under
+    MAX_ENTRIES by a CULL_FREQUENCY-th of it, so it never holds more than MAX_ENTRIES + CULL_EVERY
+    pages per thread storing them."""
+
+    CULL_EVERY = 100
+    _stores = 0
+
+    def _cull(self):
+        self._stores += 1
+        if self._stores % self.CULL_EVERY != 1:
+            return
+        if self._cull_frequency == 0:
+            return self.clear()
+        pages = self._list_cache_files()
+        excess = len(pages) - self._max_entries
+        if excess > 0:
+            for page in random.sample(pages, min(len(pages), excess + self._max_entries // self._cull_frequency)):
+                self._delete(page)
 
 
 def _pages():

@@ -239,7 +239,7 @@ else:
              "OPTIONS": {"MAX_ENTRIES": 5000}}
             if DEBUG
             else {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "portal.cache.PageFileCache",
                 "LOCATION": str(VAR_DIR / "page-cache"),
                 "TIMEOUT": None,
                 "OPTIONS": {"MAX_ENTRIES": 5000},

@@ -62,6 +62,32 @@ def test_a_cached_public_page_costs_no_query(client, notice, catalogue, django_a
         assert again["Content-Type"] == first["Content-Type"]
 
 
+def test_a_page_from_the_cache_carries_every_header_the_rendered_page_had(client, notice):
+    # Stored pages go out before the session, CSRF, CSP and frame middleware run: they must have kept
+    # what those added on the way out when the page was rendered.
+    for url in ("/xxgk/", "/xxgk/documents/", "/xxgk/feed/", "/sitemap-documents.xml"):
+        rendered = client.get(url)
+        stored = client.get(url)
+        assert dict(stored.items()) == dict(rendered.items()), url
+        assert stored.content == rendered.content, url
+    assert "frame-ancestors 'none'" in stored["Content-Security-Policy"]
+    assert stored["X-Frame-Options"] == "DENY"
+
+
+def test_a_feed_from_the_cache_answers_a_client_holding_it_with_304(client, notice):
+    etag = client.get("/xxgk/feed/")["ETag"]
+    assert client.get("/xxgk/feed/").status_code == 200  # from the cache
+    again = client.get("/xxgk/feed/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get("/xxgk/feed/", HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_a_host_not_served_is_refused_before_the_cache(client, notice):
+    client.get("/xxgk/")
+    response = client.get("/xxgk/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+
+
 def test_head_is_answered_from_the_cache_too(client, notice, django_assert_max_num_queries):
     client.get("/xxgk/")
     with django_assert_max_num_queries(0):
@@ -228,10 +254,25 @@ def run_python(code, **env):
 def test_without_redis_every_worker_of_a_host_shares_one_page_cache(tmp_path):
     """Local memory is per process: a withdrawal through one gunicorn worker would not reach the others."""
     result = run_python(
-        "from django.conf import settings; print(settings.CACHES['pages']['BACKEND'])",
+        "from django.conf import settings; from django.utils.module_loading import import_string;"
+        "from django.core.cache.backends.filebased import FileBasedCache;"
+        "print(issubclass(import_string(settings.CACHES['pages']['BACKEND']), FileBasedCache))",
         DEBUG="0", SECRET_KEY="k" * 50, VAR_DIR=str(tmp_path), **PRODUCTION_KEYS,
     )
-    assert result.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache", result.stderr
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_the_file_page_cache_stays_bounded_without_listing_its_folder_on_every_store(tmp_path):
+    from portal.cache import PageFileCache
+
+    pages = PageFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10}})
+    count = lambda: len(list(tmp_path.glob("*.djcache")))  # noqa: E731
+    for n in range(60):
+        pages.set(f"page:{n}", b"x")
+    assert count() > 10  # not culled on each store past the bound
+    for n in range(60, 600):
+        pages.set(f"page:{n}", b"x")
+        assert count() <= 10 + PageFileCache.CULL_EVERY
 
 
 def test_with_redis_pages_live_in_the_shared_cache(tmp_path):
