@@ -6,20 +6,33 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from catalog.models import Catalogue, CatalogueItem
 from disclosure.models import Attachment, Document, IndexCounter
 from disclosure.permissions import public_documents
 from portal.models import Organisation, PublicChange, validate_credit_code
+from tests.conftest import FAST_HASHING
 from tests.factories import make_document, publish_document
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One seeding for this module (ten seconds on PostgreSQL), in a transaction rolled back at its end."""
+    # conftest's fast hasher is function-scoped, so not yet in force here.
+    seed_settings = override_settings(**FAST_HASHING, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), seed_settings, transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_bench", documents=300, items=400, batch=120, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    out = io.StringIO()
-    call_command("seed_bench", documents=300, items=400, batch=120, stdout=out)
-    return out.getvalue()
+def seeded(seeded_once, db):
+    # Each test in its own savepoint inside the module's transaction: what one changes the next does not see.
+    return seeded_once
 
 
 def test_seed_bench_spreads_documents_over_sixty_organisations_and_twenty_years(seeded):

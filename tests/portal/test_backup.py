@@ -12,7 +12,6 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
-from django.test import override_settings
 
 from catalog.models import Catalogue, CatalogueItem
 from disclosure.models import Attachment, Document, DocumentEvent
@@ -32,28 +31,11 @@ FILE_COLUMNS = [
 
 
 @pytest.fixture(scope="module")
-def demo_backup(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo county, committed (pg_dump sees only committed data), and one backup of it, made once
-    for this module; afterwards the database is put back as the migrations left it (what they wrote,
-    the fee standard for one, serialised first and loaded again after the flush), as Django's
-    serialized_rollback does for a transactional test."""
-    media = tmp_path_factory.mktemp("media")
-    folder = tmp_path_factory.mktemp("backups")
-    # The tests' fast hasher (conftest's fixture is function-scoped, so it is not yet in force here).
-    demo_settings = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media,
-    )
-    with django_db_blocker.unblock(), demo_settings:
-        as_migrated = connection.creation.serialize_db_to_string()
-        try:
-            call_command("load_demo", stdout=io.StringIO())
-            yield backup.backup(folder, media_root=media), media
-        finally:
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-            if connection.vendor == "sqlite":  # the search index's FTS5 table is no model: flush skips it
-                with connection.cursor() as cursor:
-                    cursor.execute("DELETE FROM portal_search_fts")
-            connection.creation.deserialize_db_from_string(as_migrated)
+def demo_backup(demo_county, django_db_blocker, tmp_path_factory):
+    """One backup of the demo county (tests/conftest.py's demo_county, committed: pg_dump sees only
+    committed data), made once for this module."""
+    with django_db_blocker.unblock():
+        return backup.backup(tmp_path_factory.mktemp("backups"), media_root=demo_county.media), demo_county.media
 
 
 @pytest.fixture

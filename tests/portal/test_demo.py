@@ -1,28 +1,13 @@
-import io
+"""The demo county (tests/conftest.py's demo_county, loaded once for this module and test_backup.py)."""
 
-import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from catalog.models import Catalogue, CatalogueItem, ReviewStep
 from disclosure.models import Document
 from portal.models import Organisation, Staff
 from requests_app.models import Application, ApplicationEvent, ReplyType
 from tests.requests_app.test_remedies import CHOICE, FIRST, PARAGRAPH, letter_paragraphs, remedy_of
-
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    """The demo county, loaded once for this module (load_demo takes tens of seconds). Each test runs
-    in its own savepoint inside this transaction, so what one test changes the next does not see."""
-    # The tests' fast hasher (conftest's fixture is function-scoped, so it is not yet in force here).
-    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def counts():
