@@ -37,6 +37,7 @@ def pages_showing(document):
     organisation = document.organisation_id
     return [
         "/", "/xxgk/", "/xxgk/documents/", f"/xxgk/documents/?organisation={organisation}", "/xxgk/normative/",
+        f"/xxgk/documents/{document.pk}/",
         f"/xxgk/org/{organisation}/", "/xxgk/feed/", "/xxgk/feed/atom/", f"/xxgk/feed/org/{organisation}/",
     ]
 
