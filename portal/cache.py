@@ -1,6 +1,7 @@
 """Rendered public pages in Django's cache (the "pages" alias), served by PublicPageCacheMiddleware,
-and the public generation that makes them all stale at once. Every step that changes what the public sees bumps the generation when its
-transaction commits (portal.changes.record, and invalidate() for the other things pages show);
+and the public generation that makes them all stale at once. Every step that changes what the
+public sees bumps the generation when its transaction commits (portal.changes.record, and
+invalidate() for the other things pages show);
 pages are stored under the generation read before they were rendered, so a page rendered from data
 older than a commit can never be found under the generation that commit made."""
 
