@@ -388,15 +388,15 @@ def self_check(organisations, year, today, *, expected_published, documents, app
             "guide": guide_updated is not None and guide_updated >= year_ago,
         }
         evidence = {
-            "catalogue": f"/xxgk/org/{org.pk}/",
+            "catalogue": reverse("disclosure:organisation_detail", args=[org.pk]),
             "timely": reverse("admin:disclosure_document_timeliness") + f"?year={year}",
             "withheld": reverse("admin:disclosure_document_changelist") + "?assessment=due",
             "applications": reverse("admin:requests_app_application_changelist") + "?deadline=overdue",
-            "report": f"/xxgk/reports/?year={year - 1}&organisation={org.pk}",
-            "interpretation": f"/xxgk/normative/?organisation={org.pk}&year={year}",
-            "normative": f"/xxgk/normative/?organisation={org.pk}",
+            "report": reverse("disclosure:annual_reports") + f"?year={year - 1}&organisation={org.pk}",
+            "interpretation": reverse("disclosure:normative_library") + f"?organisation={org.pk}&year={year}",
+            "normative": reverse("disclosure:normative_library") + f"?organisation={org.pk}",
             "embedded": reverse("admin:portal_apitoken_changelist"),
-            "guide": f"/xxgk/guide/{org.pk}/",
+            "guide": reverse("disclosure:guide_detail", args=[org.pk]),
         }
         values = [NOT_APPLICABLE if verdicts[key] is None else MET if verdicts[key] else NOT_MET for key, _, _ in SELF_CHECK_POINTS]
         rows.append([org.display_name, *values, f"{values.count(MET)}/{len(values) - values.count(NOT_APPLICABLE)}"])

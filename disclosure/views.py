@@ -208,10 +208,8 @@ def document_detail(request, pk):
     related = list(public_documents().filter(
         Q(pk__in=interpreting | interpreted_ids | {document.replaced_by_id} - {None}) | Q(replaced_by=document)
     ).values(*RELATED_FIELDS))
-    validity = dict(Document.Validity.choices)
     for row in related:
-        row["get_validity_display"] = validity.get(row["validity"], row["validity"])
-        row["pk"] = row["id"]
+        row["validity_display"] = Document.Validity(row["validity"]).label
     return render(request, "disclosure/document_detail.html", {
         "document": document,
         "attachments": list(document.attachments.all()),

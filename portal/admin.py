@@ -310,7 +310,6 @@ class SecurityEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return accounts.can_manage_accounts(request.user)
 
-
     def has_export_permission(self, request):
         return accounts.can_manage_accounts(request.user)
 

@@ -553,7 +553,6 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return is_county_office(request.user)
 
-
     @admin.display(description="查看人", ordering="user")
     def user_name(self, access):
         return staff_display(access.user)
