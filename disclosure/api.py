@@ -133,11 +133,11 @@ def listed_documents(rows, request):
     Addresses are the list's address and the page list's with the id appended, as the routes are."""
     api = absolute(request, reverse("api:document-list"))
     pages = absolute(request, reverse("disclosure:document_list"))
+    item_ids = {row["catalogue_item_id"] for row in rows} - {None}
     items = {
-        pk: (key, domain) for pk, key, domain in CatalogueItem.objects.filter(
-            pk__in={row["catalogue_item_id"] for row in rows} - {None}
-        ).values_list("id", "key", "catalogue__domain__slug")
-    } if any(row["catalogue_item_id"] for row in rows) else {}
+        pk: (key, domain)
+        for pk, key, domain in CatalogueItem.objects.filter(pk__in=item_ids).values_list("id", "key", "catalogue__domain__slug")
+    } if item_ids else {}
     data = []
     for row in rows:
         pk, topic, written = row["id"], row["topic__code"], row["written_date"]
