@@ -18,6 +18,8 @@ from disclosure.models import Attachment, Document
 from portal.archives import MAX_ENTRIES, MAX_UNPACKED_BYTES, MB
 from tests.disclosure.test_admin import form_data
 
+# CPU seconds (time.process_time), not wall time: the other suite runs beside this one on the same
+# cores, and a refusal that stops early stays far under this however loaded the machine is.
 SECOND = 1.0
 
 
@@ -90,11 +92,11 @@ def photo_docx():
 def refused_quickly(build, name="通知.docx"):
     data = build()
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         with pytest.raises(AttachmentRefused) as caught:
             accept_upload(SimpleUploadedFile(name, data))
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -133,9 +135,9 @@ def test_every_zip_based_kind_has_the_limits(name):
 def test_a_normal_docx_is_checked_and_cleaned_well_under_a_second():
     data = photo_docx()
     assert len(data) > 900_000
-    started = time.perf_counter()
+    started = time.process_time()
     cleaned = accept_upload(SimpleUploadedFile("通知.docx", data))
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert docx.Document(cleaned.content).core_properties.author == ""
 
 
@@ -181,10 +183,10 @@ def pdf_of(pages):
 def test_a_pdf_of_too_many_pages_is_refused_before_pypdf_reads_them_all():
     """8000 pages in 7 MB cost the public form 5 s of CPU to check and 12 s to clean."""
     data = pdf_of(3000)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(AttachmentRefused, match="PDF 文件“证明.pdf”超过 1000 页"):
         accept_upload(SimpleUploadedFile("证明.pdf", data))
-    assert time.perf_counter() - started < SECOND
+    assert time.process_time() - started < SECOND
 
 
 def test_a_pdf_of_a_thousand_pages_is_accepted():
