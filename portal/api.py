@@ -28,11 +28,13 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound, Throttled, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from . import tokens
+from .cache import public_page
 from .models import Organisation
 from .net import client_address
 from .selectors import public_organisations
@@ -247,6 +249,12 @@ class AnonymousThrottle(AnonRateThrottle):
         return client_address(request)
 
 
+def anonymous_rate_allows(request):
+    """Whether an anonymous request (no session, no token) is within the rate, counted as the views
+    count it: PublicPageCacheMiddleware asks before it answers from the cache."""
+    return AnonymousThrottle().allow_request(Request(request, authenticators=()), None)
+
+
 class ApiThrottled(Throttled):
     """429 with one Chinese sentence (DRF's own adds an English-shaped second one); DRF's exception
     handler turns `wait` into Retry-After."""
@@ -273,9 +281,14 @@ class ApiViewSet(viewsets.GenericViewSet):
     spreadsheet_name = "导出"
     last_modified_field = None
 
+    # Answers to anonymous clients without parameters are kept in the page cache (and rate limited
+    # there too); the others are made each time.
+    cached = False
+
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
-        return conditional_get(super().as_view(actions, **initkwargs))
+        view = conditional_get(super().as_view(actions, **initkwargs))
+        return public_page(view, rate_limited=True) if cls.cached else view
 
     def throttled(self, request, wait):
         raise ApiThrottled(wait=math.ceil(wait) if wait else None)
@@ -317,7 +330,10 @@ def _has_credentials(request):
 
 
 class ReadOnlyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ApiViewSet):
-    """A list and a detail endpoint; the detail has Last-Modified where the model has a stamp."""
+    """A list and a detail endpoint of public information; the detail has Last-Modified where the
+    model has a stamp."""
+
+    cached = True
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

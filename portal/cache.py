@@ -18,6 +18,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 GENERATION_KEY = "public-generation"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
@@ -100,32 +101,49 @@ def rendered_once(key, make):
     return values[key]
 
 
+# What a stored page holds, (status, content, headers, rate_limited), is in its key: a release that
+# changes it never reads what an older one stored.
+STORED_FORMAT = 2
+
+# Paths whose answers depend on the Accept header (the API's JSON, CSV and XLSX): their key holds it.
+# Pages elsewhere are kept once whatever a browser accepts.
+NEGOTIATED_PATHS = ("/api/",)
+
+
+def _is_negotiated(request):
+    return request.path.startswith(NEGOTIATED_PATHS)
+
+
 def _key(request, generation):
     # Feeds and sitemaps write absolute addresses: the host and scheme are part of the page.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+    if _is_negotiated(request):
+        address += "\n" + request.META.get("HTTP_ACCEPT", "")
+    return f"page:{STORED_FORMAT}:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _is_anonymous_read(request):
-    """A GET or HEAD by someone with no session (so no staff user, no messages)."""
+    """A GET or HEAD by someone with no session (so no staff user, no messages) and no token."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
     )
 
 
 def _is_storable(request, response):
-    """A public page, the same for everyone: nothing was read from the session, no CSRF token or cookie
-    was handed out."""
+    """A public page, the same for every anonymous visitor: nothing was kept in the session, no CSRF
+    token or cookie was handed out."""
     if not getattr(response, "is_public_page", False):
         return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
+    # Read, it was empty (the visitor sent no session cookie): the API's authentication reads it.
     session = getattr(request, "session", None)
-    if session is not None and session.accessed:
+    if session is not None and (session.modified or not session.is_empty()):
         return False
     messages = getattr(request, "_messages", None)
     if messages is not None and messages.added_new:
@@ -133,7 +151,11 @@ def _is_storable(request, response):
     if "private" in response.get("Cache-Control", "") or "no-store" in response.get("Cache-Control", ""):
         return False
     vary = {header.strip().lower() for header in cc_delim_re.split(response.get("Vary", ""))}
-    return not vary & {"cookie", "*"}
+    if "accept" in vary and not _is_negotiated(request):
+        return False
+    # Vary: Cookie comes of reading that empty session; the page is only ever served to visitors with
+    # no session or messages cookie, the only cookies an answer can depend on.
+    return "*" not in vary
 
 
 class PublicPageCacheMiddleware:
@@ -158,23 +180,39 @@ class PublicPageCacheMiddleware:
             logger.exception("page cache unavailable")
             return self.get_response(request)
         if stored is not None:
-            status, content, headers = stored
+            status, content, headers, rate_limited = stored
+            if rate_limited and not _anonymous_rate_allows(request):
+                return self.get_response(request)  # the view refuses it, with its own 429
             response = HttpResponse(content, status=status, headers=headers)
             # What ConditionalGetMiddleware does for the feeds and the API: a 304 for a client that holds it.
-            etag = response.get("ETag")
-            return get_conditional_response(request, etag=etag, response=response) if etag else response
+            etag, modified = response.get("ETag"), parse_http_date_safe(response.get("Last-Modified", ""))
+            if etag or modified:
+                return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+            return response
         response = self.get_response(request)
         if _is_storable(request, response):
+            stored = (response.status_code, response.content, dict(response.items()), response.is_public_page == RATE_LIMITED)
             try:
-                pages.set(key, (response.status_code, response.content, dict(response.items())), settings.PAGE_CACHE_SECONDS)
+                pages.set(key, stored, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("page cache unavailable")
         return response
 
 
-def public_page(view=None, *, params=()):
+RATE_LIMITED = "rate limited"
+
+
+def _anonymous_rate_allows(request):
+    """The API's anonymous rate limit, counted for an answer from the cache as for a rendered one."""
+    from portal.api import anonymous_rate_allows
+
+    return anonymous_rate_allows(request)
+
+
+def public_page(view=None, *, params=(), rate_limited=False):
     """Mark an anonymous visitor's page for PublicPageCacheMiddleware to store. Requests with query
-    parameters other than `params` (a list's filters, say) are never stored."""
+    parameters other than `params` (a list's filters, say) are never stored. A `rate_limited` answer
+    (the API's) is served from the cache only within the API's anonymous rate limit."""
 
     def decorator(view):
         @wraps(view)
@@ -183,7 +221,7 @@ def public_page(view=None, *, params=()):
             if all(name in params for name in request.GET):
                 if callable(getattr(response, "render", None)):
                     response.render()  # a TemplateResponse (the sitemaps); idempotent
-                response.is_public_page = True
+                response.is_public_page = RATE_LIMITED if rate_limited else True
             return response
 
         return cached_view

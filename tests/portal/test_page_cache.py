@@ -39,6 +39,7 @@ def pages_showing(document):
         "/", "/xxgk/", "/xxgk/documents/", f"/xxgk/documents/?organisation={organisation}", "/xxgk/normative/",
         f"/xxgk/documents/{document.pk}/",
         f"/xxgk/org/{organisation}/", "/xxgk/feed/", "/xxgk/feed/atom/", f"/xxgk/feed/org/{organisation}/",
+        "/api/v1/documents/", f"/api/v1/documents/{document.pk}/",
     ]
 
 
@@ -66,7 +67,7 @@ def test_a_cached_public_page_costs_no_query(client, notice, catalogue, django_a
 def test_a_page_from_the_cache_carries_every_header_the_rendered_page_had(client, notice):
     # Stored pages go out before the session, CSRF, CSP and frame middleware run: they must have kept
     # what those added on the way out when the page was rendered.
-    for url in ("/xxgk/", "/xxgk/documents/", "/xxgk/feed/", "/sitemap-documents.xml"):
+    for url in ("/xxgk/", "/xxgk/documents/", "/xxgk/feed/", "/sitemap-documents.xml", "/api/v1/documents/"):
         rendered = client.get(url)
         stored = client.get(url)
         assert dict(stored.items()) == dict(rendered.items()), url
