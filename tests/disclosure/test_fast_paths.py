@@ -91,3 +91,19 @@ def test_later_list_page_shows_the_rows_and_blank_form_of_page_one(client, full,
     assert later[later.index("<form method=\"get\" class=\"filter-form\""):later.index("</form>")] == \
         page_one[page_one.index("<form method=\"get\" class=\"filter-form\""):page_one.index("</form>")]
     assert f'<a href="/xxgk/documents/{full.pk}/">关于办理出生登记的公告</a>' in later
+
+
+def test_list_rows_escape_titles_and_numbers_as_the_template_engine_would(client, gongan, gongan_clerk, gongan_reviewer):
+    from django.utils.html import escape
+
+    title, number = '关于<script>alert("x")</script>&“整治”的通知', "青公发〔2026〕<b>4</b>号&'"
+    document = publish_document(
+        make_document(gongan, gongan_clerk, title=title, document_number=number, validity="repealed", is_normative=True),
+        gongan_clerk, gongan_reviewer,
+    )
+    for url in ("/xxgk/documents/?after=", "/xxgk/normative/?after="):
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page and "<b>4</b>" not in page, url
+        assert f'<a href="/xxgk/documents/{document.pk}/">{escape(title)}</a>' in page, url
+        assert f'<td data-label="文号">{escape(number)}</td>' in page, url
+    assert '<td data-label="有效性" class="nowrap validity-repealed">已废止</td>' in page
