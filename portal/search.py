@@ -32,6 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .cache import rendered_once
 from .models import Organisation, SearchEntry
 
 Kind = SearchEntry.Kind
@@ -768,7 +769,7 @@ def run(query, filters=None, *, sort="relevance", page=1):
     pages = math.ceil(len(ordered) / PAGE_SIZE)
     page = min(max(page, 1), max(pages, 1))
     ids = [row[0] for row in ordered[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]]
-    entries = SearchEntry.objects.filter(pk__in=ids).select_related("organisation").in_bulk()
+    entries = SearchEntry.objects.filter(pk__in=ids).select_related("organisation").defer("vector", "title_vector").in_bulk()
     pattern = _highlight_pattern(query)
     rows = [
         Result(entries[pk], highlight(entries[pk].title, pattern), snippet(entries[pk].text, pattern))
@@ -800,15 +801,21 @@ def filter_options():
 SORTS = {"relevance": "相关度", "date": "日期"}
 
 
-def options_html(choices, selected, blank="全部"):
-    """The <option>s of one of the filters' <select>s. Built here, not by the template language: the
-    organisations' and topics' 170 options cost more there than the rest of the search page."""
-    parts = [f'<option value="">{blank}</option>'] if blank else []
-    for value, label in choices:
-        mark = " selected" if value == selected else ""
-        # The standard library's escape, which Django's wraps: that wrapper's cost was most of this loop.
-        parts.append(f'<option value="{html.escape(str(value))}"{mark}>{html.escape(str(label))}</option>')
-    return mark_safe("".join(parts))
+def options_html(name, choices, selected, blank="全部"):
+    """The <option>s of the filters' <select> `name`. Built here, not by the template language (the
+    organisations' and topics' 170 options cost more there than the rest of the search page), and
+    once per public generation (organisations and topics bump it), each search marking its choice."""
+
+    def build():
+        parts = [f'<option value="">{blank}</option>'] if blank else []
+        parts += [f'<option value="{html.escape(str(value))}">{html.escape(str(label))}</option>' for value, label in choices]
+        return "".join(parts)
+
+    options = rendered_once(("search-options", name), build)
+    if selected not in (None, ""):
+        option = f'<option value="{html.escape(str(selected))}">'
+        options = options.replace(option, option[:-1] + " selected>", 1)
+    return mark_safe(options)
 
 
 def read_int(value):
