@@ -23,6 +23,12 @@ def home(request):
     return render(request, "portal/home.html", {"organisation_groups": grouped_disclosure_bodies()})
 
 
+# A search is the same for every visitor until something public changes: announcement days bring the
+# same few words from thousands of people (低保, 入学), answered from the page cache like any page.
+SEARCH_PARAMS = ("q", "within", "kind", "organisation", "topic", "year", "from", "to", "validity", "sort", "page")
+
+
+@public_page(params=SEARCH_PARAMS)
 def search(request):
     """Site search (portal.search). The terms of 二次搜索 are all in `q` (the box keeps the whole
     search; the narrowing box adds one more `q`); each is shown as a chip that links to the search

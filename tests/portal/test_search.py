@@ -222,6 +222,23 @@ def test_the_document_list_and_the_api_find_body_words(client, doc):
     assert client.get("/api/v1/documents/", {"q": "县"}).json()["results"] == []
 
 
+def test_a_repeated_search_comes_from_the_page_cache_and_a_withdrawal_empties_it_at_once(
+    client, doc, gongan_reviewer, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    document = doc("关于低保资金发放的公示")
+    first = client.get("/search/", {"q": "低保", "sort": "date"})
+    with django_assert_max_num_queries(0):
+        again = client.get("/search/", {"q": "低保", "sort": "date"})
+    assert again.content == first.content and "低保</mark>资金" in again.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(document, by=gongan_reviewer, note="数据有误，重新核对")
+    assert "资金发放" not in client.get("/search/", {"q": "低保", "sort": "date"}).content.decode()
+    # A parameter the page does not read is searched every time, never stored.
+    client.get("/search/", {"q": "低保", "x": "1"})
+    with django_assert_max_num_queries(3):
+        client.get("/search/", {"q": "低保", "x": "1"})
+
+
 @pytest.mark.parametrize("documents", [3, 25])
 def test_a_search_takes_at_most_three_queries_however_much_matches(client, doc, documents, django_assert_max_num_queries):
     for n in range(documents):
