@@ -633,27 +633,24 @@ def candidates(tokens, filters=None, limit=None, *, by_date=False):
     # newest matches, titles included. The other kinds (catalogue items, organisations, gazette
     # issues) are a few thousand rows whatever the number of documents, read through their own
     # partial GIN index, search_entry_other_vector.
-    # The body probes score only the rows they keep: a rare word's thousands of body matches are
-    # sorted by date first, and their titles read for the score after the LIMIT (a third of the
-    # query's time at 10^6 documents when every match was scored).
     plain = _tsquery(tokens)
     score = " + ".join(["(e.title_vector @@ CAST(%s AS tsquery))::int"] * len(tokens))
     score_args = [_tsquery([token]) for token in tokens]
     newest = " ORDER BY e.date DESC NULLS LAST, e.id DESC LIMIT %s"
-    body = (
-        "SELECT e.id, e.date, e.title_vector FROM portal_searchentry e WHERE e.kind = 'document'"
-        f" AND e.vector @@ CAST(%s AS tsquery){where}"
-    )
     documents = filters.kind in ("", Kind.DOCUMENT)
     others = filters.kind != Kind.DOCUMENT
     parts, args = [], []
     if documents and by_date:
-        parts.append(f"(SELECT e.id, e.date, {score} FROM ({body}{newest}) e)")
+        parts.append(
+            f"(SELECT e.id, e.date, {score} FROM portal_searchentry e WHERE e.kind = 'document'"
+            f" AND e.vector @@ CAST(%s AS tsquery){where}{newest})"
+        )
         args += [*score_args, plain, *params, limit]
     elif documents:
         parts.append(
             f"SELECT id, date, {len(tokens)} AS score FROM titles UNION ALL "
-            f"(SELECT e.id, e.date, {score} FROM ({body} AND (SELECT count(*) FROM titles) < %s{newest}) e)"
+            f"(SELECT e.id, e.date, {score} FROM portal_searchentry e WHERE e.kind = 'document'"
+            f" AND e.vector @@ CAST(%s AS tsquery){where} AND (SELECT count(*) FROM titles) < %s{newest})"
         )
         args += [*score_args, plain, *params, limit, limit]
     if others:
