@@ -101,14 +101,13 @@ def _filtered_list(request, queryset, template, context):
     # The cursor is not a filter: a later page of an unfiltered list has page 1's blank form.
     filters = request.GET.copy()
     filters.pop("after", None)
-    if not filters:
-        # No FilterSet built (it copies every filter and its form every field): the blank form is
-        # rendered once (public_lists.filter_form) and the list is the queryset as it is.
-        context.update(filterset=None, page=table_page(queryset, request.GET.get("after", "")), query_string="")
-        return render(request, template, context)
-    filterset = DocumentFilter(filters, queryset=queryset)
+    # Without filters no FilterSet is built (it copies every filter, and its form every field): the
+    # blank form is rendered once (public_lists.filter_form) and the list is the queryset as it is.
+    filterset = DocumentFilter(filters, queryset=queryset) if filters else None
     status = 200
-    if not filterset.is_valid():
+    if filterset is None:
+        page = table_page(queryset, request.GET.get("after", ""))
+    elif not filterset.is_valid():
         status = 400
         page = table_page(queryset.none())
     else:
