@@ -2,8 +2,6 @@
 
 import django_filters
 from django import forms
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from catalog.models import Domain
 from portal import cache, search
@@ -20,9 +18,7 @@ class RenderedOnceSelect(forms.Select):
         key = ("select", name, tuple(sorted(self.build_attrs(self.attrs, attrs).items())))
         # An empty list matches no option, so none is marked selected.
         html = cache.rendered_once(key, lambda: str(super(RenderedOnceSelect, self).render(name, [], attrs, renderer)))
-        # As Select marks it: the first option whose value is the value, with a bare `selected`.
-        option = f'<option value="{escape(self.format_value(value)[0])}">'
-        return mark_safe(html.replace(option, option[:-1] + " selected>", 1))
+        return cache.mark_selected(html, self.format_value(value)[0])
 
 
 class DocumentFilter(django_filters.FilterSet):

@@ -6,6 +6,7 @@ pages are stored under the generation read before they were rendered, so a page 
 older than a commit can never be found under the generation that commit made."""
 
 import hashlib
+import html
 import logging
 import random
 import time
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
+from django.utils.safestring import mark_safe
 
 GENERATION_KEY = "public-generation"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
@@ -114,6 +116,13 @@ def _is_negotiated(request):
     return request.path.startswith(NEGOTIATED_PATHS)
 
 
+def mark_selected(options, value):
+    """`options`, <option>s rendered once, with the first whose value is `value` marked as Django's
+    Select marks it (a bare `selected`): what each request adds to a select made by rendered_once."""
+    option = f'<option value="{html.escape(str(value))}">'
+    return mark_safe(options.replace(option, option[:-1] + " selected>", 1))
+
+
 def _key(request, generation):
     # Feeds and sitemaps write absolute addresses: the host and scheme are part of the page.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
@@ -181,8 +190,11 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         if stored is not None:
             status, content, headers, rate_limited = stored
-            if rate_limited and not _anonymous_rate_allows(request):
-                return self.get_response(request)  # the view refuses it, with its own 429
+            if rate_limited:
+                from portal.api import anonymous_rate_allows  # the API's own throttle (portal.api imports this module)
+
+                if not anonymous_rate_allows(request):
+                    return self.get_response(request)  # the view refuses it, with its own 429
             response = HttpResponse(content, status=status, headers=headers)
             # What ConditionalGetMiddleware does for the feeds and the API: a 304 for a client that holds it.
             etag, modified = response.get("ETag"), parse_http_date_safe(response.get("Last-Modified", ""))
@@ -191,22 +203,12 @@ class PublicPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if _is_storable(request, response):
-            stored = (response.status_code, response.content, dict(response.items()), response.is_public_page == RATE_LIMITED)
+            stored = (response.status_code, response.content, dict(response.items()), response.is_rate_limited)
             try:
                 pages.set(key, stored, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("page cache unavailable")
         return response
-
-
-RATE_LIMITED = "rate limited"
-
-
-def _anonymous_rate_allows(request):
-    """The API's anonymous rate limit, counted for an answer from the cache as for a rendered one."""
-    from portal.api import anonymous_rate_allows
-
-    return anonymous_rate_allows(request)
 
 
 def public_page(view=None, *, params=(), rate_limited=False):
@@ -221,7 +223,7 @@ def public_page(view=None, *, params=(), rate_limited=False):
             if all(name in params for name in request.GET):
                 if callable(getattr(response, "render", None)):
                     response.render()  # a TemplateResponse (the sitemaps); idempotent
-                response.is_public_page = RATE_LIMITED if rate_limited else True
+                response.is_public_page, response.is_rate_limited = True, rate_limited
             return response
 
         return cached_view

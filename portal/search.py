@@ -32,7 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .cache import rendered_once
+from .cache import mark_selected, rendered_once
 from .models import Organisation, SearchEntry
 
 Kind = SearchEntry.Kind
@@ -809,10 +809,7 @@ def options_html(name, choices, selected, blank="全部"):
         return "".join(parts)
 
     options = rendered_once(("search-options", name), build)
-    if selected not in (None, ""):
-        option = f'<option value="{html.escape(str(selected))}">'
-        options = options.replace(option, option[:-1] + " selected>", 1)
-    return mark_safe(options)
+    return mark_selected(options, selected) if selected not in (None, "") else mark_safe(options)
 
 
 def read_int(value):
