@@ -2,7 +2,6 @@
 pages, attachments, the normative-document library and the gazette. Everything here reads through
 permissions.public_documents(): nothing else is ever shown to the public."""
 
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.shortcuts import get_object_or_404, render
@@ -20,7 +19,7 @@ from .models import AnnualReport, Document, GazetteIssue, Guide, Topic
 from .permissions import public_documents, public_reports
 from .report_files import report_docx, report_xlsx
 from .reports import table_three_layout, tables
-from .selectors import public_listing, table_page
+from .selectors import public_listing, public_names, related_documents, table_page
 
 LANDING_LIST_SIZE = 6
 # The lists' first pages, filtered or not, come from the page cache; a later page (after=) or a search
@@ -177,50 +176,34 @@ def topic_list(request):
     return render(request, "disclosure/topic_list.html", {"topics": Topic.objects.all()})
 
 
-# What the document page shows, and no more, in three queries of few tables each: at 10^6 documents
-# one query that joined all eight tables took PostgreSQL some 3 ms to plan (and Django as long to
-# compile), ten times what these take together. A field left out here costs a query per page when a
-# template starts showing it (the page's query budget test catches that).
+# What the document page shows, and no more, each query over few tables: at 10^6 documents one
+# query that joined all eight tables took PostgreSQL some 3 ms to plan (and Django as long to compile),
+# ten times what these take together. The organisation's and topic's names come from
+# selectors.public_names(), read once per public generation. A field left out here costs a query per
+# page when a template starts showing it (the page's query budget test catches that).
 DOCUMENT_PAGE_FIELDS = (
     "title", "index_number", "document_number", "written_date", "publish_date", "genre", "validity", "attribute", "body",
-    "catalogue_item_id", "replaced_by_id", "organisation__name", "organisation__short_name", "topic__name", "topic__parent__name",
+    "catalogue_item_id", "replaced_by_id", "organisation_id", "topic_id",
 )
 ITEM_FIELDS = ("key", "name", "parent__name", "catalogue__domain__name")
-RELATED_FIELDS = ("id", "title", "validity", "replaced_by_id")
-Interpretation = Document.interpretations.through
 
 
 @public_page
 def document_detail(request, pk):
-    document = get_object_or_404(
-        public_documents().select_related("organisation", "topic__parent").only(*DOCUMENT_PAGE_FIELDS), pk=pk
-    )
+    document = get_object_or_404(public_documents().only(*DOCUMENT_PAGE_FIELDS), pk=pk)
+    names = public_names({document.organisation_id}, {document.topic_id})
     if document.catalogue_item_id:
         document.catalogue_item = CatalogueItem.objects.select_related("catalogue__domain", "parent").only(
             *ITEM_FIELDS
         ).get(pk=document.catalogue_item_id)
-    # Its interpretations, what it interprets, what it replaces and what replaces it: one query for the
-    # links, one for those of the documents that are public.
-    interpreting, interpreted_ids = set(), set()
-    for source, target in Interpretation.objects.filter(Q(from_document=pk) | Q(to_document=pk)).values_list(
-        "from_document_id", "to_document_id"
-    ):
-        if source == document.pk:
-            interpreting.add(target)
-        else:
-            interpreted_ids.add(source)
-    related = list(public_documents().filter(
-        Q(pk__in=interpreting | interpreted_ids | {document.replaced_by_id} - {None}) | Q(replaced_by=document)
-    ).values(*RELATED_FIELDS))
-    for row in related:
-        row["validity_display"] = Document.Validity(row["validity"]).label
+    related = related_documents(document)
     return render(request, "disclosure/document_detail.html", {
         "document": document,
-        "attachments": list(document.attachments.all()),
-        "interpretations": [row for row in related if row["id"] in interpreting],
-        "interpreted": [row for row in related if row["id"] in interpreted_ids],
-        "replaces": [row for row in related if row["replaced_by_id"] == document.pk],
-        "replaced_by": next((row for row in related if row["id"] == document.replaced_by_id), None),
+        "organisation": names.organisations[document.organisation_id],
+        "topic": names.topics[document.topic_id],
+        "attachments": list(document.attachments.values("id", "original_name", "size", "kind")),
+        **related,
+        "replaced_by": next(iter(related["replaced_by"]), None),
     })
 
 

@@ -88,15 +88,17 @@ _fragments = {"generation": None, "values": {}}
 MAX_FRAGMENTS = 1000  # keys come from code, not from visitors; a bound on memory all the same
 
 
-def rendered_once(key, make):
+def rendered_once(key, make, stale=None):
     """make()'s value, made once per public generation in this process and kept until the generation
     changes. For fragments that show only what bumps the generation when it changes (organisations,
-    topics, domains, settings), never anything from the request."""
+    topics, domains, settings), never anything from the request. `stale(value)` says a value made
+    earlier in this generation no longer answers (it lacks a row committed since this request read
+    the generation): it is made again."""
     current = generation()
     if _fragments["generation"] != current:
         _fragments.update(generation=current, values={})
     values = _fragments["values"]
-    if key not in values:
+    if key not in values or (stale is not None and stale(values[key])):
         if len(values) >= MAX_FRAGMENTS:
             return make()
         values[key] = make()

@@ -154,6 +154,13 @@ def test_renamed_organisation_and_edited_guide_show_at_once(client, notice, gong
     Guide.objects.create(organisation=gongan, body="<p>办公地点：人民路1号</p>")
     assert "人民路1号" in client.get(f"/xxgk/guide/{gongan.pk}/").content.decode()
     assert "县公安局" in client.get("/").content.decode()
+    # Pages and the API that take the organisation's names from selectors.public_names(), read once per generation.
+    named = {
+        f"/xxgk/documents/{notice.pk}/": "青禾县公安局", "/xxgk/documents/?after=": "县公安局",
+        "/api/v1/documents/?page_size=20": "青禾县公安局",
+    }
+    for url, name in named.items():
+        assert name in client.get(url).content.decode(), url
 
     guide = Guide.objects.get(organisation=gongan)
     guide.body = "<p>办公地点：建设路8号</p>"
@@ -163,6 +170,8 @@ def test_renamed_organisation_and_edited_guide_show_at_once(client, notice, gong
 
     assert "建设路8号" in client.get(f"/xxgk/guide/{gongan.pk}/").content.decode()
     assert "县公安分局" in client.get("/").content.decode()
+    for url, name in named.items():
+        assert name.replace("公安局", "公安分局") in client.get(url).content.decode(), url
 
 
 def test_organisation_moved_in_the_tree_shows_in_its_new_place_at_once(client, county, gongan, jiaoyu):
