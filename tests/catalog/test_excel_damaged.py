@@ -3,7 +3,6 @@ clear message before openpyxl builds a cell, in the admin import (400, the form 
 import_catalogue (one line, non-zero exit). Every file is built here, a few kilobytes each."""
 
 import io
-import time
 import tracemalloc
 import zipfile
 
@@ -69,16 +68,15 @@ DAMAGED_WORKBOOKS = {
 def test_a_small_file_claiming_a_huge_sheet_is_refused_without_loading_it(domain, build):
     data = build()
     assert len(data) < 20_000
+    # Memory, not time: loading the sheet it claims would take gigabytes; a loaded machine changes nothing here.
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(ExcelRefused, match="目录表格最多5000行、50列") as caught:
             parse_catalogue(data, domain=domain)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert elapsed < 1 and peak < 20 * 1024 * 1024
+    assert peak < 20 * 1024 * 1024
     assert str(caught.value).startswith("工作表超出标准目录的范围（")
 
 
