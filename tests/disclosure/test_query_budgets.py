@@ -37,7 +37,7 @@ PAGES = {
     "/sitemap.xml": 1,
     "/sitemap-documents.xml": 2,
     "/sitemap-catalogues.xml": 1,
-    "/xxgk/documents/{document}/": 4,  # the document, its catalogue item when it has one, attachments, related
+    "/xxgk/documents/{document}/": 3,  # the document with its catalogue item, its related documents, attachments
     "/search/?q=通知": 2,
 }
 
