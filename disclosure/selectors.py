@@ -88,7 +88,7 @@ class Names:
     topics: dict
 
     def lack(self, organisation_ids, topic_ids):
-        return not (self.organisations.keys() >= set(organisation_ids) and self.topics.keys() >= set(topic_ids) - {None})
+        return not (self.organisations.keys() >= set(organisation_ids) and self.topics.keys() >= set(topic_ids))
 
 
 def _read_names():
