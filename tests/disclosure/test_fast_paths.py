@@ -6,12 +6,14 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import RequestFactory
 
 from disclosure.api import DocumentSerializer
 from disclosure.models import Attachment, Document
 from disclosure.selectors import public_listing
-from tests.factories import make_document, make_domain, make_guideline, make_published_catalogue, publish_document
+from portal.models import Organisation
+from tests.factories import make_credit_code, make_document, make_domain, make_guideline, make_published_catalogue, publish_document
 
 
 @pytest.fixture
@@ -110,3 +112,24 @@ def test_list_rows_escape_titles_and_numbers_as_the_template_engine_would(client
         assert f'<a href="/xxgk/documents/{document.pk}/">{escape(title)}</a>' in page, url
         assert f'<td data-label="文号">{escape(number)}</td>' in page, url
     assert '<td data-label="有效性" class="nowrap validity-repealed">已废止</td>' in page
+
+
+def test_names_are_read_again_for_an_organisation_committed_since_they_were_read(client, full, gongan):
+    """Another process commits an organisation and a document under it, and this process has not yet
+    seen the generation they bumped: its names lack the organisation, so they are read again. Both
+    rows go in by SQL here, as another process's commit would, without this process's signals."""
+    assert "县公安局" in client.get("/xxgk/documents/?after=").content.decode()  # the names are read
+    table = Organisation._meta.db_table
+    columns = [f.column for f in Organisation._meta.concrete_fields if f.column not in ("id", "name", "short_name", "credit_code")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, short_name, credit_code, {', '.join(columns)}) "
+            f"SELECT %s, %s, %s, {', '.join(columns)} FROM {table} WHERE id = %s",
+            ["青禾县数据资源局", "县数据局", make_credit_code(), gongan.pk],
+        )
+    moved = Organisation.objects.get(name="青禾县数据资源局")
+    Document.objects.filter(pk=full.pk).update(organisation=moved)  # no signal, no new generation
+    page = client.get(f"/xxgk/documents/{full.pk}/?after=").content.decode()
+    assert "青禾县数据资源局" in page
+    assert "县数据局" in client.get("/xxgk/documents/?after=").content.decode()
+    assert "青禾县数据资源局" in [item["organisation_name"] for item in client.get("/api/v1/documents/?page_size=20").json()["results"]]
