@@ -133,3 +133,30 @@ def test_names_are_read_again_for_an_organisation_committed_since_they_were_read
     assert "青禾县数据资源局" in page
     assert "县数据局" in client.get("/xxgk/documents/?after=").content.decode()
     assert "青禾县数据资源局" in [item["organisation_name"] for item in client.get("/api/v1/documents/?page_size=20").json()["results"]]
+
+
+@pytest.mark.parametrize("path, template, context, listed", [
+    ("/xxgk/documents/", "disclosure/document_list.html", {"heading": "法定主动公开内容"}, public_listing),
+    ("/xxgk/normative/", "disclosure/normative_list.html", {"heading": "行政规范性文件库", "show_validity": True},
+     lambda: public_listing().filter(is_normative=True)),
+])
+def test_a_list_without_filters_is_the_page_its_template_renders_whole(client, full, path, template, context, listed):
+    """Its shell is rendered once per public generation and each request's table and pager spliced
+    in (disclosure.views._filtered_list): the same bytes as the template rendered whole, for page 1
+    and a later page."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from disclosure.selectors import table_page
+    from disclosure.views import LIST_SLOT
+
+    def whole(cursor):
+        request = RequestFactory().get(path, {"after": cursor})
+        request.user = AnonymousUser()
+        page = table_page(listed(), cursor)
+        return render_to_string(template, {**context, "filterset": None, "page": page, "query_string": ""}, request)
+
+    newest = listed().first()
+    for cursor in ("", f"{newest.publish_date.isoformat()}_{newest.pk}"):
+        assert client.get(path, {"after": cursor}).content.decode() == whole(cursor), cursor
+    assert LIST_SLOT not in client.get(path, {"after": ""}).content.decode()
