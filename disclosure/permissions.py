@@ -1,5 +1,7 @@
 """What the public sees of government information, and who may do what with it."""
 
+import functools
+
 from django.db.models import Q
 
 from portal.models import Organisation, Staff
@@ -12,6 +14,13 @@ CLERK, REVIEWER = Staff.Role.CLERK, Staff.Role.REVIEWER
 
 def public_documents():
     """The only documents any public page, feed, sitemap, search or API may show: 主动公开 and published."""
+    return _public_documents().all()
+
+
+@functools.cache
+def _public_documents():
+    # Built once per process, never evaluated, cloned per call: building the filter anew was a tenth
+    # of an uncached list page's time. PUBLIC holds no value that changes (no date, no setting).
     return Document.objects.filter(PUBLIC)
 
 

@@ -2,6 +2,7 @@
 figures of 条例第二十六条's 公开时限."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, F, IntegerField, Q, Value
@@ -31,6 +32,12 @@ class Page:
 
 
 def public_listing():
+    return _public_listing().all()
+
+
+@functools.cache
+def _public_listing():
+    # As permissions.public_documents(): built once per process, cloned per call.
     return public_documents().select_related("organisation", "topic").order_by("-publish_date", "-id")
 
 
