@@ -148,9 +148,9 @@ RELATIONS = ("interpretations", "interpreted", "replaces", "replaced_by")
 
 def related_documents(document):
     """The public documents a document's page links, by relation (RELATIONS), as dicts of RELATED_FIELDS
-    and the validity's label: its interpretations, the documents it interprets, those it replaces and
-    the one that replaces it. One query, a UNION of index lookups (an OR of them was a sequential scan
-    on PostgreSQL)."""
+    and the validity's label: lists of its interpretations, the documents it interprets and those it
+    replaces, and the one that replaces it (or None). One query, a UNION of index lookups (an OR of
+    them was a sequential scan on PostgreSQL)."""
     public = public_documents().order_by().values(*RELATED_FIELDS)
     parts = [
         public.filter(interpreted_documents=document.pk).annotate(relation=Value("interpretations")),
@@ -164,6 +164,7 @@ def related_documents(document):
     for row in sorted(parts[0].union(*parts[1:], all=True), key=lambda row: row["id"]):
         row["validity_display"] = validity[row["validity"]]
         related[row.pop("relation")].append(row)
+    related["replaced_by"] = next(iter(related["replaced_by"]), None)
     return related
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.models import Domain
 from catalog.permissions import public_catalogues
-from portal.cache import public_page, rendered_once
+from portal.cache import is_anonymous_read, public_page, rendered_once
 from portal.faults import open_stored
 from portal.selectors import COMMITTEES, disclosure_bodies, grouped_disclosure_bodies, public_organisations
 
@@ -112,15 +112,18 @@ def _filtered_list(request, queryset, template, context):
     status = 200
     if filterset is None:
         page = table_page(queryset, request.GET.get("after", ""))
-        # Around its table and pager, a list without filters is the same page for every visitor and
-        # every cursor: rendered once per public generation (a third of the page's time), as its blank
-        # filter form is; only the table and pager are rendered per request.
-        head, tail = rendered_once(("list-page", template, request.path), lambda: render_to_string(
-            template, {**context, "filterset": None, "page": None, "list_slot": LIST_SLOT}, request
-        ).split(LIST_SLOT))
-        body = render_to_string("disclosure/_document_list.html", {**context, "page": page, "query_string": ""})
-        return HttpResponse(head + body + tail)
-    if not filterset.is_valid():
+        if is_anonymous_read(request):
+            # Around its table and pager, a list without filters is the same page for every anonymous
+            # visitor and every cursor: rendered once per public generation (a third of the page's
+            # time), as its blank filter form is, and each request's table and pager spliced in. Only
+            # for an anonymous visitor, as the page cache stores only theirs: the shell takes the path
+            # from the request, and must never take anything of a signed-in member of staff.
+            head, tail = rendered_once(("list-page", template, request.path), lambda: render_to_string(
+                template, {**context, "filterset": None, "page": None, "list_slot": LIST_SLOT}, request
+            ).split(LIST_SLOT))
+            body = render_to_string("disclosure/_document_list.html", {**context, "page": page, "query_string": ""})
+            return HttpResponse(head + body + tail)
+    elif not filterset.is_valid():
         status = 400
         page = table_page(queryset.none())
     else:
@@ -212,14 +215,12 @@ def document_detail(request, pk):
         pk=pk,
     )
     names = public_names({document.organisation_id}, {document.topic_id})
-    related = related_documents(document)
     return render(request, "disclosure/document_detail.html", {
         "document": document,
         "organisation": names.organisations[document.organisation_id],
         "topic": names.topics[document.topic_id],
         "attachments": list(document.attachments.values("id", "original_name", "size", "kind")),
-        **related,
-        "replaced_by": next(iter(related["replaced_by"]), None),
+        **related_documents(document),
     })
 
 

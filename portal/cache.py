@@ -133,7 +133,7 @@ def _key(request, generation):
     return f"page:{STORED_FORMAT}:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _is_anonymous_read(request):
+def is_anonymous_read(request):
     """A GET or HEAD by someone with no session (so no staff user, no messages) and no token."""
     return (
         request.method in ("GET", "HEAD")
@@ -179,7 +179,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _is_anonymous_read(request):
+        if not is_anonymous_read(request):
             return self.get_response(request)
         pages = _pages()
         try:
