@@ -90,3 +90,23 @@ def test_unreachable_database_fails_with_one_line_naming_the_variable(tmp_path):
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "DATABASE_URL" in lines[0]
+
+
+@pytest.mark.parametrize("threshold, options", [
+    (None, "{'server_side_binding': True, 'prepare_threshold': 5}"),
+    ("2", "{'server_side_binding': True, 'prepare_threshold': 2}"),
+    ("0", "{}"),  # for a pooler that cannot keep prepared statements
+])
+def test_postgresql_queries_are_prepared_unless_turned_off(tmp_path, threshold, options):
+    env = {"DEBUG": "1", "VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://portal@db.internal:5432/portal"}
+    if threshold is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = threshold
+    show = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+    result = run_manage("shell", "--no-imports", "-c", show, **env)
+    assert result.stdout.strip() == options, result.stderr
+
+
+def test_sqlite_has_no_prepared_statement_options(tmp_path):
+    show = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+    result = run_manage("shell", "--no-imports", "-c", show, DEBUG="1", VAR_DIR=str(tmp_path), DATABASE_PREPARE_THRESHOLD="5")
+    assert "prepare_threshold" not in result.stdout and result.returncode == 0, result.stderr
