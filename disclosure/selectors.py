@@ -9,9 +9,10 @@ from django.db.models import CharField, Count, F, IntegerField, Q, Value
 from django.urls import reverse
 
 from portal.cache import rendered_once
+from portal.queries import CompiledValues
 from portal.models import Organisation
 
-from .models import Document, Topic
+from .models import Attachment, Document, Topic
 from .permissions import public_documents
 
 # 主动公开 information that was published (withdrawn since or not) after its 公开时限 (条例第二十六条).
@@ -146,26 +147,70 @@ RELATED_FIELDS = ("id", "title", "validity", "replaced_by_id")
 RELATIONS = ("interpretations", "interpreted", "replaces", "replaced_by")
 
 
+def _related_parts(pk, replaced_by_id=None):
+    public = public_documents().order_by().values(*RELATED_FIELDS)
+    parts = [
+        public.filter(interpreted_documents=pk).annotate(relation=Value("interpretations")),
+        public.filter(interpretations=pk).annotate(relation=Value("interpreted")),
+        public.filter(replaced_by=pk).annotate(relation=Value("replaces")),
+    ]
+    if replaced_by_id is not None:
+        parts.append(public.filter(pk=replaced_by_id).annotate(relation=Value("replaced_by")))
+    return parts[0].union(*parts[1:], all=True)
+
+
+# One UNION of index lookups (an OR of them was a sequential scan on PostgreSQL), compiled once.
+_related_rows = CompiledValues(_related_parts)
+
+
 def related_documents(document):
     """The public documents a document's page links, by relation (RELATIONS), as dicts of RELATED_FIELDS
     and the validity's label: lists of its interpretations, the documents it interprets and those it
-    replaces, and the one that replaces it (or None). One query, a UNION of index lookups (an OR of
-    them was a sequential scan on PostgreSQL)."""
-    public = public_documents().order_by().values(*RELATED_FIELDS)
-    parts = [
-        public.filter(interpreted_documents=document.pk).annotate(relation=Value("interpretations")),
-        public.filter(interpretations=document.pk).annotate(relation=Value("interpreted")),
-        public.filter(replaced_by=document.pk).annotate(relation=Value("replaces")),
-    ]
-    if document.replaced_by_id:
-        parts.append(public.filter(pk=document.replaced_by_id).annotate(relation=Value("replaced_by")))
+    replaces, and the one that replaces it (or None)."""
     related = {relation: [] for relation in RELATIONS}
     validity = dict(Document.Validity.choices)
-    for row in sorted(parts[0].union(*parts[1:], all=True), key=lambda row: row["id"]):
+    arguments = (document.pk, document.replaced_by_id) if document.replaced_by_id else (document.pk,)
+    for row in sorted(_related_rows(*arguments), key=lambda row: row["id"]):
         row["validity_display"] = validity[row["validity"]]
         related[row.pop("relation")].append(row)
     related["replaced_by"] = next(iter(related["replaced_by"]), None)
     return related
+
+
+# What the document page shows of the document and its catalogue item, and no more (a field left out
+# here is a query per page when a template starts showing it, and the page's query budget test
+# catches that). The catalogue item's four tables are LEFT JOINs of primary keys; the organisation's
+# and topic's names come from public_names(), read once per public generation.
+DOCUMENT_PAGE_FIELDS = (
+    "id", "title", "index_number", "document_number", "written_date", "publish_date", "genre", "validity", "attribute",
+    "body", "catalogue_item_id", "replaced_by_id", "organisation_id", "topic_id",
+)
+DOCUMENT_PAGE_ITEM_FIELDS = {
+    "key": "catalogue_item__key", "name": "catalogue_item__name", "parent_name": "catalogue_item__parent__name",
+    "domain_name": "catalogue_item__catalogue__domain__name",
+}
+_document_page_rows = CompiledValues(
+    lambda pk: public_documents().filter(pk=pk).values(*DOCUMENT_PAGE_FIELDS, *DOCUMENT_PAGE_ITEM_FIELDS.values())
+)
+
+
+def document_page(pk):
+    """The public document `pk` as the document page shows it, and its catalogue item's key and names
+    as a dict (or None); None when no public document has that id."""
+    rows = _document_page_rows(pk)
+    if not rows:
+        return None
+    row = rows[0]
+    item = {name: row.pop(field) for name, field in DOCUMENT_PAGE_ITEM_FIELDS.items()}
+    # As the ORM makes a model from a row: the values in the model's field order, the rest deferred.
+    document = Document.from_db(None, list(row), [row[f.attname] for f in Document._meta.concrete_fields if f.attname in row])
+    return document, item if document.catalogue_item_id else None
+
+
+document_attachments = CompiledValues(
+    lambda pk: Attachment.objects.filter(document=pk).values("id", "original_name", "size", "kind")
+)
+document_attachments.__doc__ = "A document's attachments, in their order, as the document page lists them."
 
 
 def documents_for_item(item, children=(), limit=None):

@@ -21,7 +21,7 @@ from .models import AnnualReport, Document, GazetteIssue, Guide, Topic
 from .permissions import public_documents, public_reports
 from .report_files import report_docx, report_xlsx
 from .reports import table_three_layout, tables
-from .selectors import public_listing, public_names, related_documents, table_page
+from .selectors import document_attachments, document_page, public_listing, public_names, related_documents, table_page
 
 LANDING_LIST_SIZE = 6
 # The lists' first pages, filtered or not, come from the page cache; a later page (after=) or a search
@@ -193,33 +193,21 @@ def topic_list(request):
     return render(request, "disclosure/topic_list.html", {"topics": Topic.objects.all()})
 
 
-# What the document page shows, and no more, in three queries: the document with its catalogue item
-# (five tables), its related documents, its attachments. At 10^6 documents one query that joined all
-# eight tables, organisation and topic too, took PostgreSQL some 3 ms to plan (and Django as long to
-# compile); these five plan in 0.4 ms. The organisation's and topic's names come from
-# selectors.public_names(), read once per public generation. A field left out here costs a query per
-# page when a template starts showing it (the page's query budget test catches that).
-DOCUMENT_PAGE_FIELDS = (
-    "title", "index_number", "document_number", "written_date", "publish_date", "genre", "validity", "attribute", "body",
-    "catalogue_item_id", "replaced_by_id", "organisation_id", "topic_id",
-)
-ITEM_FIELDS = tuple(f"catalogue_item__{name}" for name in ("key", "name", "parent__name", "catalogue__domain__name"))
-
-
 @public_page
 def document_detail(request, pk):
-    document = get_object_or_404(
-        public_documents().select_related("catalogue_item__catalogue__domain", "catalogue_item__parent").only(
-            *DOCUMENT_PAGE_FIELDS, *ITEM_FIELDS
-        ),
-        pk=pk,
-    )
+    # Three queries, each compiled once per process (portal.queries): the document with its catalogue
+    # item, its related documents, its attachments. The names come from one map per generation.
+    found = document_page(pk)
+    if found is None:
+        raise Http404("没有找到这条政府信息")
+    document, catalogue_item = found
     names = public_names({document.organisation_id}, {document.topic_id})
     return render(request, "disclosure/document_detail.html", {
         "document": document,
+        "catalogue_item": catalogue_item,
         "organisation": names.organisations[document.organisation_id],
         "topic": names.topics[document.topic_id],
-        "attachments": list(document.attachments.values("id", "original_name", "size", "kind")),
+        "attachments": document_attachments(document.pk),
         **related_documents(document),
     })
 

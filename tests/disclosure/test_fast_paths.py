@@ -7,8 +7,10 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
 
+from disclosure import workflow
 from disclosure.api import DocumentSerializer
 from disclosure.models import Attachment, Document
 from disclosure.selectors import public_listing
@@ -164,3 +166,28 @@ def test_a_list_without_filters_is_the_page_its_template_renders_whole(
     assert LIST_SLOT not in client.get(path, {"after": ""}).content.decode()
     client.force_login(gongan_clerk)  # rendered whole for staff: the shell is made of anonymous requests only
     assert client.get(path, {"after": ""}).content.decode() == whole("")
+
+
+def test_document_page_compiles_no_sql_after_its_first_request(client, full, monkeypatch):
+    # Warmed with a replaced document and one without a replacement (the related query's two shapes).
+    first = client.get(f"/xxgk/documents/{full.pk}/?uncached=1").content
+    client.get(f"/xxgk/documents/{full.replaced_by_id}/?uncached=1")
+    others = [full.interpreted_documents.get().pk, full.replaces.get().pk]  # ids the queries had not run with
+    compiled = []
+    compile_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(self.query.model) or compile_sql(self, *a, **k))
+    pages = [client.get(f"/xxgk/documents/{pk}/?uncached=1").content.decode() for pk in others]
+    assert compiled == []
+    assert "《出生登记公告》解读" in pages[0] and "关于出生登记的旧公告" in pages[1] and "关于办理出生登记的公告" in pages[1]
+    assert client.get(f"/xxgk/documents/{full.pk}/?uncached=1").content == first
+
+
+def test_a_document_page_run_many_times_is_404_the_moment_the_document_is_withdrawn(client, full, gongan_clerk):
+    # Six times: past psycopg's threshold, PostgreSQL runs the page's queries as prepared statements.
+    for _ in range(6):
+        assert client.get(f"/xxgk/documents/{full.pk}/?uncached=1").status_code == 200
+    workflow.withdraw(full, by=gongan_clerk, note="内容有误")
+    assert client.get(f"/xxgk/documents/{full.pk}/?uncached=1").status_code == 404
+    assert client.get(f"/xxgk/documents/{full.pk}/").status_code == 404
+    replaced = full.replaces.get()
+    assert "关于办理出生登记的公告" not in client.get(f"/xxgk/documents/{replaced.pk}/?uncached=1").content.decode()
