@@ -9,8 +9,8 @@ from django.db.models import CharField, Count, F, IntegerField, Q, Value
 from django.urls import reverse
 
 from portal.cache import rendered_once
-from portal.queries import CompiledValues
 from portal.models import Organisation
+from portal.queries import CompiledValues
 
 from .models import Attachment, Document, Topic
 from .permissions import public_documents
@@ -207,10 +207,12 @@ def document_page(pk):
     return document, item if document.catalogue_item_id else None
 
 
-document_attachments = CompiledValues(
-    lambda pk: Attachment.objects.filter(document=pk).values("id", "original_name", "size", "kind")
-)
-document_attachments.__doc__ = "A document's attachments, in their order, as the document page lists them."
+_attachment_rows = CompiledValues(lambda pk: Attachment.objects.filter(document=pk).values("id", "original_name", "size", "kind"))
+
+
+def document_attachments(pk):
+    """A document's attachments, in their order, as the document page lists them."""
+    return _attachment_rows(pk)
 
 
 def documents_for_item(item, children=(), limit=None):

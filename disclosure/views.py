@@ -3,6 +3,7 @@ pages, attachments, the normative-document library and the gazette. Everything h
 permissions.public_documents(): nothing else is ever shown to the public."""
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -98,8 +99,32 @@ def guide_detail(request, pk):
     return render(request, "disclosure/guide_detail.html", {"organisation": organisation, "guide": guide})
 
 
-# Where a list page's shell, rendered once, takes each request's table and pager.
+# Where a page's shell, rendered once, takes each request's parts: a list's table and pager, a
+# document page's title and article.
 LIST_SLOT = mark_safe("<!-- the list's table and pager -->")
+TITLE_SLOT = mark_safe("<!-- the document's title -->")
+DOCUMENT_SLOT = mark_safe("<!-- the document -->")
+
+
+def _page_shell(request, key, template, context):
+    """`template` rendered for an anonymous visitor around the slots it is given in `context` (the
+    *_SLOT markers, each shown once), as the list of its parts between them, in order: made once per
+    public generation (portal.cache.rendered_once). What is around a list's table or a document is the
+    same page for every anonymous visitor, and was a third of those pages' time. Only for an anonymous
+    visitor (portal.cache.is_anonymous_read), as the page cache stores only theirs: the shell takes
+    what it shows of the request (the path) from the first, and must never take anything of a
+    signed-in member of staff."""
+    slots = [value for value in context.values() if value in (LIST_SLOT, TITLE_SLOT, DOCUMENT_SLOT)]
+
+    def make():
+        rest = render_to_string(template, context, request)
+        parts = []
+        for slot in slots:
+            part, rest = rest.split(slot)
+            parts.append(part)
+        return [*parts, rest]
+
+    return rendered_once(("page-shell", *key), make)
 
 
 def _filtered_list(request, queryset, template, context):
@@ -113,14 +138,10 @@ def _filtered_list(request, queryset, template, context):
     if filterset is None:
         page = table_page(queryset, request.GET.get("after", ""))
         if is_anonymous_read(request):
-            # Around its table and pager, a list without filters is the same page for every anonymous
-            # visitor and every cursor: rendered once per public generation (a third of the page's
-            # time), as its blank filter form is, and each request's table and pager spliced in. Only
-            # for an anonymous visitor, as the page cache stores only theirs: the shell takes the path
-            # from the request, and must never take anything of a signed-in member of staff.
-            head, tail = rendered_once(("list-page", template, request.path), lambda: render_to_string(
-                template, {**context, "filterset": None, "page": None, "list_slot": LIST_SLOT}, request
-            ).split(LIST_SLOT))
+            # Around its table and pager, a list without filters is the same page for every cursor.
+            head, tail = _page_shell(request, (template, request.path), template, {
+                **context, "filterset": None, "page": None, "list_slot": LIST_SLOT,
+            })
             body = render_to_string("disclosure/_document_list.html", {**context, "page": page, "query_string": ""})
             return HttpResponse(head + body + tail)
     elif not filterset.is_valid():
@@ -195,21 +216,28 @@ def topic_list(request):
 
 @public_page
 def document_detail(request, pk):
-    # Three queries, each compiled once per process (portal.queries): the document with its catalogue
+    # Three queries, each compiled once per connection (portal.queries): the document with its catalogue
     # item, its related documents, its attachments. The names come from one map per generation.
     found = document_page(pk)
     if found is None:
         raise Http404("没有找到这条政府信息")
     document, catalogue_item = found
     names = public_names({document.organisation_id}, {document.topic_id})
-    return render(request, "disclosure/document_detail.html", {
+    context = {
         "document": document,
         "catalogue_item": catalogue_item,
         "organisation": names.organisations[document.organisation_id],
         "topic": names.topics[document.topic_id],
         "attachments": document_attachments(document.pk),
         **related_documents(document),
+    }
+    if not is_anonymous_read(request):
+        return render(request, "disclosure/document_detail.html", context)
+    # Around its title and article (breadcrumbs to 相关信息), every document page is the same page.
+    head, middle, tail = _page_shell(request, ("document",), "disclosure/document_detail.html", {
+        "title_slot": TITLE_SLOT, "document_slot": DOCUMENT_SLOT,
     })
+    return HttpResponse(head + escape(document.title) + middle + render_to_string("disclosure/_document.html", context) + tail)
 
 
 @require_safe

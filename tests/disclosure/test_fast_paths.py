@@ -168,6 +168,24 @@ def test_a_list_without_filters_is_the_page_its_template_renders_whole(
     assert client.get(path, {"after": ""}).content.decode() == whole("")
 
 
+def test_a_document_page_is_the_page_its_template_renders_whole(client, full, gongan, gongan_clerk, gongan_reviewer):
+    """Its shell is rendered once per public generation and each document's title and article spliced
+    in (disclosure.views.document_detail): the same bytes as the page rendered whole for a member of
+    staff, for documents with and without relations, and a title the template must escape."""
+    bare = publish_document(
+        make_document(gongan, gongan_clerk, title='关于<script>alert("&")</script>的<b>通知</b>'), gongan_clerk, gongan_reviewer
+    )
+    pages = [full, full.replaced_by, full.replaces.get(), bare]
+    anonymous = [client.get(f"/xxgk/documents/{document.pk}/?uncached=1").content.decode() for document in pages]
+    client.force_login(gongan_clerk)  # rendered whole for staff: the shell is made of anonymous requests only
+    staff = [client.get(f"/xxgk/documents/{document.pk}/?uncached=1").content.decode() for document in pages]
+    assert anonymous == staff
+    assert len(set(anonymous)) == len(pages)
+    title = "<title>关于&lt;script&gt;alert(&quot;&amp;&quot;)&lt;/script&gt;的&lt;b&gt;通知&lt;/b&gt; - "
+    assert title in anonymous[-1] and "<script>alert" not in anonymous[-1]
+    assert "<!-- the document" not in "".join(anonymous)
+
+
 def test_document_page_compiles_no_sql_after_its_first_request(client, full, monkeypatch):
     # Warmed with a replaced document and one without a replacement (the related query's two shapes).
     first = client.get(f"/xxgk/documents/{full.pk}/?uncached=1").content
