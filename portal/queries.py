@@ -12,6 +12,8 @@ Only for a queryset whose SQL depends on nothing but its arguments: the public f
 (disclosure.models.PUBLIC) holds no date or setting, so the SQL compiled at the start of a process
 is the SQL Django would compile at any later request."""
 
+import datetime
+
 from django.db import DEFAULT_DB_ALIAS, connections
 
 # Stand-ins for the arguments: ids no row has, inside every database's integer range (PostgreSQL's
@@ -59,6 +61,10 @@ class CompiledValues:
         missing = set(range(count)) - {slot for slot, _ in slots}
         if missing:
             raise ValueError(f"arguments {sorted(missing)} are not in the compiled query")
+        # A date or time among the constants (today's, a deadline's) would be kept from the first request
+        # on. Seen on PostgreSQL, whose parameters stay dates; SQLite's backend has made them text by now.
+        if any(isinstance(value, (datetime.date, datetime.time)) for slot, value in slots if slot is None):
+            raise ValueError("a date or time in a compiled query would never change: use Now() or an argument")
         # The same names, in the same order, as values() gives them (django.db.models.query.ValuesIterable).
         names = list(query.selected) if query.selected else [*query.extra_select, *query.values_select, *query.annotation_select]
         converters = [

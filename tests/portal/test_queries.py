@@ -93,6 +93,13 @@ def test_a_queryset_that_does_not_use_its_argument_is_refused(documents):
         rows(documents[0].pk)
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")  # SQLite's backend passes dates as text
+def test_a_date_among_the_constants_is_refused_as_it_would_never_change(documents):
+    rows = CompiledValues(lambda pk: Document.objects.filter(pk=pk, publish_date__lte=datetime.date.today()).values("id"))
+    with pytest.raises(ValueError, match="would never change"):
+        rows(documents[0].pk)
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_postgresql_prepares_a_query_run_five_times_on_a_connection(documents):
     rows = CompiledValues(lambda pk: public_documents().filter(pk=pk).values("id", "title"))
