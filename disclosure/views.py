@@ -106,21 +106,20 @@ TITLE_SLOT = mark_safe("<!-- the document's title -->")
 DOCUMENT_SLOT = mark_safe("<!-- the document -->")
 
 
-def _page_shell(request, key, template, context):
-    """`template` rendered for an anonymous visitor around the slots it is given in `context` (the
-    *_SLOT markers, each shown once), as the list of its parts between them, in order: made once per
+def _page_shell(request, key, template, context, slots):
+    """`template` rendered for an anonymous visitor with each of `slots` (name → *_SLOT marker, in the
+    order the page shows them) in its context, as the list of its parts between them: made once per
     public generation (portal.cache.rendered_once). What is around a list's table or a document is the
     same page for every anonymous visitor, and was a third of those pages' time. Only for an anonymous
     visitor (portal.cache.is_anonymous_read), as the page cache stores only theirs: the shell takes
     what it shows of the request (the path) from the first, and must never take anything of a
     signed-in member of staff."""
-    slots = [value for value in context.values() if value in (LIST_SLOT, TITLE_SLOT, DOCUMENT_SLOT)]
 
     def make():
-        rest = render_to_string(template, context, request)
+        rest = render_to_string(template, {**context, **slots}, request)
         parts = []
-        for slot in slots:
-            part, rest = rest.split(slot)
+        for marker in slots.values():
+            part, rest = rest.split(marker)
             parts.append(part)
         return [*parts, rest]
 
@@ -139,9 +138,10 @@ def _filtered_list(request, queryset, template, context):
         page = table_page(queryset, request.GET.get("after", ""))
         if is_anonymous_read(request):
             # Around its table and pager, a list without filters is the same page for every cursor.
-            head, tail = _page_shell(request, (template, request.path), template, {
-                **context, "filterset": None, "page": None, "list_slot": LIST_SLOT,
-            })
+            head, tail = _page_shell(
+                request, (template, request.path), template, {**context, "filterset": None, "page": None},
+                {"list_slot": LIST_SLOT},
+            )
             body = render_to_string("disclosure/_document_list.html", {**context, "page": page, "query_string": ""})
             return HttpResponse(head + body + tail)
     elif not filterset.is_valid():
@@ -234,9 +234,10 @@ def document_detail(request, pk):
     if not is_anonymous_read(request):
         return render(request, "disclosure/document_detail.html", context)
     # Around its title and article (breadcrumbs to 相关信息), every document page is the same page.
-    head, middle, tail = _page_shell(request, ("document",), "disclosure/document_detail.html", {
-        "title_slot": TITLE_SLOT, "document_slot": DOCUMENT_SLOT,
-    })
+    head, middle, tail = _page_shell(
+        request, ("document",), "disclosure/document_detail.html", {},
+        {"title_slot": TITLE_SLOT, "document_slot": DOCUMENT_SLOT},
+    )
     return HttpResponse(head + escape(document.title) + middle + render_to_string("disclosure/_document.html", context) + tail)
 
 
