@@ -24,7 +24,7 @@ from .filters import DocumentFilter
 from .models import AnnualReport, Attachment, Document, GazetteEntry, GazetteIssue
 from .permissions import public_documents, public_reports
 from .reports import tables
-from .selectors import decode_cursor, keyset_page, public_listing, public_names
+from .selectors import catalogue_item_keys, decode_cursor, keyset_page, listing_page, public_listing, public_names
 
 
 
@@ -34,6 +34,8 @@ class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
+        """A page of `queryset`; None for the public listing without filters (selectors.listing_page),
+        when the view says which columns to read (`listed_values`)."""
         self.request = request
         default, self.max_page_size = page_limits(request)
         self.page_size = page_size_from(request, default, self.max_page_size)
@@ -41,7 +43,10 @@ class KeysetPagination(BasePagination):
         position = decode_cursor(cursor) if cursor else None
         if cursor and (position is None or not 0 < position[1] <= MAX_ID):
             raise bad_parameter(self.cursor_query_param, "翻页游标无效，请使用上一页返回的 next 地址")
-        self.page = keyset_page(queryset, cursor, self.page_size)
+        if queryset is None:
+            self.page = listing_page(view.listed_values, cursor, self.page_size)
+        else:
+            self.page = keyset_page(queryset, cursor, self.page_size)
         return self.page.rows
 
     def get_next_link(self):
@@ -116,10 +121,8 @@ class DocumentSerializer(PageUrlMixin, serializers.ModelSerializer):
 
 # What a list of documents reads: DocumentSerializer's fields, as values rather than documents with
 # their organisations, topics, items and domains (building and serialising those models was nine
-# tenths of the list's time).
-# Their catalogue items and domains come from a second query: at 10^6 documents PostgreSQL took some
-# 6 ms to plan the list joined to all six tables, ten times what the two queries take.
-# The documents' table alone: organisations' and topics' names come from selectors.public_names().
+# tenths of the list's time). The documents' table alone: organisations' and topics' names come from
+# selectors.public_names(), catalogue items' keys and domains from selectors.catalogue_item_keys().
 LISTED_VALUES = (
     "id", "index_number", "title", "document_number", "organisation_id", "written_date", "publish_date", "topic_id",
     "genre", "validity", "is_normative", "catalogue_item_id",
@@ -133,12 +136,8 @@ def listed_documents(rows, request):
     Addresses are the list's address and the page list's with the id appended, as the routes are."""
     api = absolute(request, reverse("api:document-list"))
     pages = absolute(request, reverse("disclosure:document_list"))
-    item_ids = {row["catalogue_item_id"] for row in rows} - {None}
-    items = {
-        pk: (key, domain)
-        for pk, key, domain in CatalogueItem.objects.filter(pk__in=item_ids).values_list("id", "key", "catalogue__domain__slug")
-    } if item_ids else {}
     names = public_names({row["organisation_id"] for row in rows}, {row["topic_id"] for row in rows})
+    items = catalogue_item_keys({row["catalogue_item_id"] for row in rows})
     data = []
     for row in rows:
         pk, topic, written = row["id"], names.topics[row["topic_id"]], row["written_date"]
@@ -225,6 +224,7 @@ class DocumentViewSet(ReadOnlyViewSet):
     # The list's rows, built once and cloned for each request (as a view's `queryset` is): building
     # its joins was a sixth of the list's time.
     listed = public_listing().values(*LISTED_VALUES)
+    listed_values = LISTED_VALUES
 
     def get_queryset(self):
         if self.action == "list":
@@ -241,16 +241,18 @@ class DocumentViewSet(ReadOnlyViewSet):
     def get_serializer_class(self):
         return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
 
+    def is_filtered(self):
+        return any(name in self.request.query_params for name in self.filterset_class.base_filters)
+
     def filter_queryset(self, queryset):
-        # Without any of the filters' parameters the filters change nothing: a plain list skips building
-        # and validating their form (a fifth of its time).
-        if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
-            return queryset
-        return super().filter_queryset(queryset)
+        # Without any of the filters' parameters the filters change nothing: building and validating
+        # their form is skipped (a fifth of the list's time).
+        return super().filter_queryset(queryset) if self.is_filtered() else queryset
 
     def list(self, request, *args, **kwargs):
         # DocumentSerializer describes the list (the schema reads it); listed_documents() writes it.
-        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # A list without filters is the public listing, compiled once (selectors.listing_page).
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()) if self.is_filtered() else None)
         return self.get_paginated_response(listed_documents(rows, request))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, Count, F, IntegerField, Q, Value
 from django.urls import reverse
 
+from catalog.models import CatalogueItem
 from portal.cache import rendered_once
 from portal.models import Organisation
 from portal.queries import CompiledValues
@@ -51,16 +52,18 @@ def decode_cursor(cursor):
         return None
 
 
-def keyset_page(queryset, cursor="", size=PAGE_SIZE):
-    """`queryset` must be ordered by (-publish_date, -id); its rows are documents, or dicts from
-    values() with publish_date and id. `cursor` is the last row of the previous page."""
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        day, pk = position
-        # The redundant publish_date__lte lets the database walk the (publish_date, id) index from the
-        # cursor on instead of testing every row against the OR.
-        queryset = queryset.filter(Q(publish_date__lt=day) | Q(publish_date=day, id__lt=pk), publish_date__lte=day)
-    rows = list(queryset[: size + 1])
+def _after(queryset, position):
+    """The rows of `queryset` after `position` (publish_date, id), or all of them for None."""
+    if position is None:
+        return queryset
+    day, pk = position
+    # The redundant publish_date__lte lets the database walk the (publish_date, id) index from the
+    # cursor on instead of testing every row against the OR.
+    return queryset.filter(Q(publish_date__lt=day) | Q(publish_date=day, id__lt=pk), publish_date__lte=day)
+
+
+def _page(rows, size, position):
+    # One row more than the page was read: whether there is a next page, without a COUNT.
     next_cursor = ""
     if len(rows) > size:
         rows = rows[:size]
@@ -68,6 +71,24 @@ def keyset_page(queryset, cursor="", size=PAGE_SIZE):
         day, pk = (last["publish_date"], last["id"]) if isinstance(last, dict) else (last.publish_date, last.pk)
         next_cursor = f"{day.isoformat()}_{pk}"
     return Page(rows=rows, next_cursor=next_cursor, is_first=position is None)
+
+
+def keyset_page(queryset, cursor="", size=PAGE_SIZE):
+    """`queryset` must be ordered by (-publish_date, -id); its rows are documents, or dicts from
+    values() with publish_date and id. `cursor` is the last row of the previous page."""
+    position = decode_cursor(cursor) if cursor else None
+    return _page(list(_after(queryset, position)[: size + 1]), size, position)
+
+
+# The public listing without filters: compiled once per connection for each set of columns, page size
+# and whether a cursor is given (portal.queries), as its compiling was a quarter of the API list's time.
+_listing_rows = CompiledValues(lambda *position, values, limit: _after(public_listing().values(*values), position or None)[:limit])
+
+
+def listing_page(values, cursor="", size=PAGE_SIZE):
+    """keyset_page() of public_listing().values(*values), without filters."""
+    position = decode_cursor(cursor) if cursor else None
+    return _page(_listing_rows(*(position or ()), values=values, limit=size + 1), size, position)
 
 
 @dataclass(frozen=True)
@@ -122,6 +143,29 @@ def public_names(organisation_ids=(), topic_ids=()):
     """Names, read once per public generation in this process (an organisation's or topic's change bumps
     it), and again if it lacks one of the ids asked for: one committed after this process read them."""
     return rendered_once("names", _read_names, stale=lambda names: names.lack(organisation_ids, topic_ids))
+
+
+# Catalogue items' keys and domains, by id, as far as documents in this generation's lists named them.
+MAX_ITEM_KEYS = 50_000  # a county's catalogues hold some 10^4 items
+
+
+def catalogue_item_keys(item_ids):
+    """{id: (key, domain slug)} of the catalogue items `item_ids`: what the API lists of a document's
+    item. Neither ever changes (the key is kept across an item's versions, the domain is its
+    catalogue's), so the ones read are kept for the public generation and only those not yet seen
+    are read: joining the items to the list's query made PostgreSQL plan four tables on every page."""
+    known = rendered_once("catalogue-item-keys", dict)
+    missing = set(item_ids) - known.keys() - {None}
+    if missing:
+        read = {
+            pk: (key, domain)
+            for pk, key, domain in CatalogueItem.objects.filter(pk__in=missing).values_list("id", "key", "catalogue__domain__slug")
+        }
+        if len(known) + len(read) <= MAX_ITEM_KEYS:
+            known.update(read)
+        else:
+            known = {**known, **read}
+    return known
 
 
 # What a list page's table shows of a document. Read as values, not as documents with their

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 
 from disclosure import workflow
 from disclosure.api import DocumentSerializer
+from catalog.models import CatalogueItem
 from disclosure.models import Attachment, Document
 from disclosure.selectors import public_listing
 from portal.models import Organisation
@@ -64,6 +65,49 @@ def test_api_list_items_are_what_the_document_serializer_gives(client, full, gon
         assert listed[document.pk] == expected
         assert list(listed[document.pk]) == list(DocumentSerializer.Meta.fields)
     assert listed[full.pk]["catalogue_item"] and listed[full.pk]["domain"] and "／" in listed[full.pk]["topic_name"]
+
+
+def test_api_list_pages_compiled_or_filtered_are_what_the_document_serializer_gives(client, full, gongan, gongan_clerk, gongan_reviewer):
+    """The list without filters (compiled once, selectors.listing_page) page by page through its cursor,
+    and filtered (the ORM's), give the same items as the serializer, in the listing's order."""
+    for n in range(4):
+        publish_document(make_document(gongan, gongan_clerk, title=f"第{n}号通知"), gongan_clerk, gongan_reviewer)
+    request = RequestFactory().get("/api/v1/documents/")
+    expected = [serialised(document, request) for document in public_listing()]
+    for first in ("/api/v1/documents/?page_size=2", f"/api/v1/documents/?page_size=2&organisation={gongan.pk}"):
+        listed, url = [], first
+        while url:
+            body = client.get(url).json()
+            assert len(body["results"]) <= 2
+            listed += body["results"]
+            url = body["next"]
+        assert listed == expected, first
+    # The validity filter keeps the two repealed documents, in the same order.
+    filtered = client.get("/api/v1/documents/?validity=repealed").json()["results"]
+    assert filtered == [item for item in expected if item["validity"] == "repealed"] and len(filtered) == 2
+
+
+def test_api_list_without_filters_compiles_no_sql_after_its_first_requests(
+    client, full, gongan, gongan_clerk, gongan_reviewer, monkeypatch, django_assert_num_queries
+):
+    for n in range(3):
+        publish_document(make_document(gongan, gongan_clerk, title=f"第{n}号通知"), gongan_clerk, gongan_reviewer)
+    first = client.get("/api/v1/documents/?page_size=2").json()
+    second = client.get(first["next"]).json()  # the cursor's shape, compiled now
+    compiled = []
+    compile_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(self.query.model) or compile_sql(self, *a, **k))
+    assert client.get("/api/v1/documents/?page_size=2").json() == first
+    third = client.get(second["next"]).json()
+    # The documents' query is never compiled again; the third page names a catalogue item the first
+    # two did not (the full document's), read once.
+    assert compiled == [CatalogueItem]
+    assert full.pk in [item["id"] for item in third["results"]] and {item["id"] for item in third["results"]}.isdisjoint(
+        {item["id"] for item in first["results"] + second["results"]}
+    )
+    with django_assert_num_queries(1):
+        assert client.get(second["next"]).json() == third
+    assert compiled == [CatalogueItem]
 
 
 def test_api_list_with_and_without_filters_costs_at_most_three_queries(client, full, django_assert_max_num_queries):
