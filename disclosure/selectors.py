@@ -150,22 +150,22 @@ MAX_ITEM_KEYS = 50_000  # a county's catalogues hold some 10^4 items
 
 
 def catalogue_item_keys(item_ids):
-    """{id: (key, domain slug)} of the catalogue items `item_ids`: what the API lists of a document's
+    """{id: (key, domain slug)} of the catalogue items `item_ids` (those that exist): what the API lists of a document's
     item. Neither ever changes (the key is kept across an item's versions, the domain is its
     catalogue's), so the ones read are kept for the public generation and only those not yet seen
     are read: joining the items to the list's query made PostgreSQL plan four tables on every page."""
     known = rendered_once("catalogue-item-keys", dict)
-    missing = set(item_ids) - known.keys() - {None}
-    if missing:
+    wanted = set(item_ids) - {None}
+    found = {pk: known[pk] for pk in wanted & known.keys()}
+    if missing := wanted - found.keys():
         read = {
             pk: (key, domain)
             for pk, key, domain in CatalogueItem.objects.filter(pk__in=missing).values_list("id", "key", "catalogue__domain__slug")
         }
+        found.update(read)
         if len(known) + len(read) <= MAX_ITEM_KEYS:
             known.update(read)
-        else:
-            known = {**known, **read}
-    return known
+    return found
 
 
 # What a list page's table shows of a document. Read as values, not as documents with their

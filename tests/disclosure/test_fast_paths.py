@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
 
+from catalog.models import CatalogueItem
 from disclosure import workflow
 from disclosure.api import DocumentSerializer
-from catalog.models import CatalogueItem
 from disclosure.models import Attachment, Document
 from disclosure.selectors import public_listing
 from portal.models import Organisation
@@ -108,6 +108,16 @@ def test_api_list_without_filters_compiles_no_sql_after_its_first_requests(
     with django_assert_num_queries(1):
         assert client.get(second["next"]).json() == third
     assert compiled == [CatalogueItem]
+
+
+def test_catalogue_items_past_the_bound_are_shown_and_read_again(client, full, monkeypatch, django_assert_num_queries):
+    import disclosure.selectors
+
+    monkeypatch.setattr(disclosure.selectors, "MAX_ITEM_KEYS", 0)
+    first = client.get("/api/v1/documents/?page_size=20").json()
+    assert [item["catalogue_item"] for item in first["results"] if item["id"] == full.pk] == [str(full.catalogue_item.key)]
+    with django_assert_num_queries(2):  # the documents, and the items again: none was kept
+        assert client.get("/api/v1/documents/?page_size=20").json() == first
 
 
 def test_api_list_with_and_without_filters_costs_at_most_three_queries(client, full, django_assert_max_num_queries):
